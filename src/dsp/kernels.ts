@@ -103,9 +103,14 @@ export class FeatureExtractor {
     return this.exports.framesEmitted(this.handle);
   }
 
-  /** Non-finite samples replaced by 0 so far, and the index of the first (-1: none). */
-  get nonFinite(): { count: number; firstIndex: number } {
-    return { count: this.exports.nonFiniteCount(this.handle), firstIndex: this.exports.firstNonFiniteIndex(this.handle) };
+  /** Non-finite samples (NaN, Inf) replaced by 0 so far. */
+  get nonFiniteCount(): number {
+    return this.exports.nonFiniteCount(this.handle);
+  }
+
+  /** Sample index of the first non-finite sample, -1 if none. */
+  get firstNonFiniteIndex(): number {
+    return this.exports.firstNonFiniteIndex(this.handle);
   }
 
   /**
@@ -172,5 +177,5 @@ export function analyzeSignal(samples: Float32Array, options: DspOptions): Featu
   const frames = frameCount(samples.length, config.nFft, config.hop);
   const data = new Float32Array(frames * layout.stride);
   extractor.push(samples, (row, index) => data.set(row, index * layout.stride));
-  return { config, layout, frames, data, nonFinite: extractor.nonFinite };
+  return { config, layout, frames, data, nonFinite: { count: extractor.nonFiniteCount, firstIndex: extractor.firstNonFiniteIndex } };
 }

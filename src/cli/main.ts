@@ -1,0 +1,56 @@
+// moodwire's command line: dispatches subcommands and turns user errors into one
+// line on stderr (exit 2) instead of a stack trace.
+
+import { ANALYZE_HELP, runAnalyze } from "./analyze.ts";
+import { UsageError } from "./args.ts";
+
+interface Command {
+  summary: string;
+  help: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  analyze: { summary: "features of an audio file or folder (log-mel, MFCC, chroma, ...)", help: ANALYZE_HELP, run: runAnalyze },
+};
+
+export const MAIN_HELP = `Usage: moodwire <command> [options]
+
+moodwire listens to sound and turns what it hears into control data.
+
+Commands:
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`).join("\n")}
+
+Run "moodwire <command> --help" for a command's options.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    const topic = name === "help" ? rest[0] : undefined;
+    process.stdout.write((topic && COMMANDS[topic] ? COMMANDS[topic].help : MAIN_HELP) + "\n");
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`moodwire: unknown command "${name}" (try moodwire --help)\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`moodwire: ${err.message}\n`);
+      return err.exitCode;
+    }
+    // parseArgs reports unknown or malformed flags with a readable message.
+    if ((err as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS")) {
+      process.stderr.write(`moodwire ${name}: ${(err as Error).message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+const exitCode = await main(process.argv.slice(2));
+// The audio engine's worker threads would otherwise keep the process alive.
+process.exit(exitCode);
