@@ -1,11 +1,7 @@
 // The kernels against librosa 0.10.1 (../shared/reference/dsp), with the bars.
 import { describe, expect, it } from "vitest";
 import { analyzeSignal, FeatureExtractor } from "../src/dsp/kernels.ts";
-import { referenceCases, type ReferenceCase } from "./reference.ts";
-
-export function dspOptions(c: ReferenceCase) {
-  return { sampleRate: c.sr, nFft: c.n_fft, hop: c.hop, nMels: c.n_mels, nMfcc: c.n_mfcc, fmin: c.fmin, fmax: c.fmax };
-}
+import { dspOptions, referenceCases } from "./reference.ts";
 
 /** Largest error divided by its allowed error (<= 1 passes), with where it happened. */
 function worst(actual: (k: number, i: number) => number, expected: number[][], allowed: (ref: number) => number) {

@@ -36,3 +36,7 @@ export function referenceCases(): ReferenceCase[] {
       return { ...json, name, wavPath, samples: decodeWav(readFileSync(wavPath)).samples };
     });
 }
+
+export function dspOptions(c: ReferenceCase) {
+  return { sampleRate: c.sr, nFft: c.n_fft, hop: c.hop, nMels: c.n_mels, nMfcc: c.n_mfcc, fmin: c.fmin, fmax: c.fmax };
+}

@@ -27,6 +27,7 @@ class AnalysisProcessor extends AudioWorkletProcessor {
   private readonly totalSamples: number;
   private readonly durations: Float64Array | null;
   private measured = 0;
+  private started = false;
   private readonly onRow: (row: Float32Array, index: number) => void;
 
   constructor(options: { processorOptions: AnalysisProcessorOptions }) {
@@ -44,6 +45,10 @@ class AnalysisProcessor extends AudioWorkletProcessor {
 
   process(inputs: Float32Array[][]): boolean {
     const start = this.durations ? performance.now() : 0;
+    if (!this.started) {
+      this.started = true;
+      this.ring.setStartFrame(currentFrame);
+    }
     const channel = inputs[0]?.[0];
     if (channel) {
       // Offline files: the last render quantum runs past the end of the file; those

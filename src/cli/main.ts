@@ -52,5 +52,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 const exitCode = await main(process.argv.slice(2));
-// The audio engine's worker threads would otherwise keep the process alive.
+// Exit explicitly (the audio engine's worker threads would keep the process alive),
+// but only once everything written to a pipe has been flushed.
+const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write("", () => resolve()));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 process.exit(exitCode);

@@ -137,13 +137,14 @@ async function closeContext(context: AnyContext): Promise<void> {
 /**
  * Plays a signal through the worklet in a realtime AudioContext whose output goes
  * nowhere (`sinkId: { type: "none" }`: works without a sound card) and calls onRow
- * for every frame as it arrives. Resolves when the signal has played.
+ * for every frame as it arrives. Resolves when the signal has played, with
+ * `startOffset`: how many samples of silence the worklet saw before the signal.
  */
 export async function analyzeSignalLive(
   samples: Float32Array,
   options: DspOptions,
   onRow: (row: Float32Array, frameIndex: number) => void,
-): Promise<{ layout: FrameLayout; dropped: number }> {
+): Promise<{ layout: FrameLayout; dropped: number; startOffset: number }> {
   // `sinkId` is in the Web Audio spec but not yet in TypeScript's DOM types.
   const contextOptions = { sampleRate: options.sampleRate, sinkId: { type: "none" }, latencyHint: "playback" } as AudioContextOptions;
   const context = new AudioContext(contextOptions);
@@ -155,7 +156,10 @@ export async function analyzeSignalLive(
     source.connect(node);
     node.connect(context.destination);
     const ended = new Promise<void>((resolve) => { source.onended = () => resolve(); });
-    source.start(context.currentTime);
+    // Start one quantum ahead so the start is exact, and remember where the signal
+    // begins relative to the worklet's first sample.
+    const startTime = context.currentTime + RENDER_QUANTUM / context.sampleRate;
+    source.start(startTime);
     let done = false;
     void ended.then(() => { done = true; });
     while (!done) {
@@ -165,7 +169,8 @@ export async function analyzeSignalLive(
     // The last frames may still be in flight after the source ends.
     await new Promise((r) => setTimeout(r, 100));
     reader.drain(onRow);
-    return { layout, dropped: reader.dropped };
+    const startOffset = Math.round(startTime * context.sampleRate) - reader.startFrame;
+    return { layout, dropped: reader.dropped, startOffset };
   } finally {
     await context.close();
   }

@@ -8,6 +8,9 @@ const READ = 1;
 const DROPPED = 2;
 const NON_FINITE = 3;
 const CONTROL_INTS = 4;
+/** Float64 metadata after the control ints: [0] context frame of the first quantum. */
+const META_DOUBLES = 2;
+const HEADER_BYTES = CONTROL_INTS * 4 + META_DOUBLES * 8;
 
 export interface FrameRingBuffers {
   sab: SharedArrayBuffer;
@@ -17,12 +20,15 @@ export interface FrameRingBuffers {
 
 /** Allocates the shared memory for `capacity` rows of `stride` float32 values. */
 export function createFrameRing(capacity: number, stride: number): FrameRingBuffers {
-  const bytes = CONTROL_INTS * 4 + capacity * 8 + capacity * stride * 4;
-  return { sab: new SharedArrayBuffer(bytes), capacity, stride };
+  const bytes = HEADER_BYTES + capacity * 8 + capacity * stride * 4;
+  const sab = new SharedArrayBuffer(bytes);
+  new Float64Array(sab, CONTROL_INTS * 4, META_DOUBLES)[0] = -1; // no quantum yet
+  return { sab, capacity, stride };
 }
 
 class RingViews {
   protected readonly control: Int32Array;
+  protected readonly meta: Float64Array;
   protected readonly indices: Float64Array;
   protected readonly data: Float32Array;
   protected readonly capacity: number;
@@ -32,8 +38,14 @@ class RingViews {
     this.capacity = capacity;
     this.stride = stride;
     this.control = new Int32Array(sab, 0, CONTROL_INTS);
-    this.indices = new Float64Array(sab, CONTROL_INTS * 4, capacity);
-    this.data = new Float32Array(sab, CONTROL_INTS * 4 + capacity * 8, capacity * stride);
+    this.meta = new Float64Array(sab, CONTROL_INTS * 4, META_DOUBLES);
+    this.indices = new Float64Array(sab, HEADER_BYTES, capacity);
+    this.data = new Float32Array(sab, HEADER_BYTES + capacity * 8, capacity * stride);
+  }
+
+  /** Context sample frame of the worklet's first render quantum (-1 until it ran). */
+  get startFrame(): number {
+    return this.meta[0]!;
   }
 
   /** Frames the writer had to drop because the reader was behind. */
@@ -64,6 +76,10 @@ export class FrameRingWriter extends RingViews {
     Atomics.store(this.control, WRITE, (written + 1) | 0);
     Atomics.notify(this.control, WRITE);
     return true;
+  }
+
+  setStartFrame(frame: number): void {
+    this.meta[0] = frame;
   }
 
   setNonFinite(count: number): void {
