@@ -3,7 +3,9 @@ import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { decodeWav } from "../src/audio/wav.ts";
 
-export const REFERENCE_DIR = fileURLToPath(new URL("../../shared/reference/dsp/", import.meta.url));
+/** ../shared beside the repository (as CI lays it out), or $MOODWIRE_SHARED. */
+export const SHARED_DIR = process.env.MOODWIRE_SHARED ?? fileURLToPath(new URL("../../shared/", import.meta.url));
+export const REFERENCE_DIR = SHARED_DIR.replace(/\/?$/, "/") + "reference/dsp/";
 
 export interface ReferenceCase {
   name: string;
