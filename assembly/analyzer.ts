@@ -4,10 +4,17 @@
 
 import { RealFft } from "./fft";
 import { MelFilterbank, chromaFilterbank, dctMatrix, periodicHann, binFrequency, N_CHROMA } from "./filterbanks";
-import { spectralCentroid, spectralFlux, onsetStrength } from "./descriptors";
+import { onsetStrength } from "./descriptors";
+import { log10x2 } from "./fastlog";
 
 /** Power floor of the log-mel: 10*log10(1e-10) = -100 dB, as librosa's amin. */
 const POWER_FLOOR: f64 = 1e-10;
+
+/** Per-frame sums from the spectral pass (one instance, reused). */
+class SpectralSums {
+  centroid: f64 = 0;
+  flux: f64 = 0;
+}
 
 export class FrameAnalyzer {
   readonly sampleRate: f64;
@@ -41,13 +48,13 @@ export class FrameAnalyzer {
   private writePos: i32 = 0;
   private samplesSeen: i64 = 0;
   private nextFrameEnd: i64;
-  framesEmitted: i64 = 0;
   nonFiniteCount: i64 = 0;
   firstNonFiniteIndex: i64 = -1;
 
   // Per-frame work buffers and tables.
   private fft: RealFft;
-  private window: StaticArray<f64>;
+  private windowEven: StaticArray<f64>;
+  private windowOdd: StaticArray<f64>;
   private mel: MelFilterbank;
   private chroma: StaticArray<f32>;
   private dct: StaticArray<f64>;
@@ -58,6 +65,7 @@ export class FrameAnalyzer {
   private previousMagnitude: StaticArray<f64>;
   private logmel: StaticArray<f64>;
   private previousLogmel: StaticArray<f64>;
+  private sums: SpectralSums;
 
   constructor(sampleRate: f64, nFft: i32, hop: i32, nMels: i32, nMfcc: i32, fmin: f64, fmax: f64, maxBlock: i32) {
     const nBins = (nFft >> 1) + 1;
@@ -88,25 +96,45 @@ export class FrameAnalyzer {
     this.maxFramesPerPush = maxFramesPerPush;
     this.output = new StaticArray<f32>(maxFramesPerPush * stride);
 
-    this.ring = new StaticArray<f32>(nFft);
+    // Every sample is written twice, at pos and pos + nFft, so the latest frame is
+    // always one contiguous run ring[pos .. pos + nFft) and can be read with SIMD.
+    this.ring = new StaticArray<f32>(2 * nFft);
     this.ringMask = nFft - 1;
     this.nextFrameEnd = nFft;
 
-    const binFreq = new StaticArray<f64>(nBins);
+    // Per-bin arrays are padded to an even length for the two-at-a-time pass; the
+    // padding bins stay 0 (the FFT writes 0 there too), so they add nothing.
+    const nBinsEven = (nBins + 1) & ~1;
+    const binFreq = new StaticArray<f64>(nBinsEven);
     for (let k = 0; k < nBins; k++) unchecked(binFreq[k] = binFrequency(k, sampleRate, nFft));
 
     this.fft = new RealFft(nFft);
-    this.window = periodicHann(nFft);
+    const window = periodicHann(nFft);
+    const windowEven = new StaticArray<f64>(nFft >> 1), windowOdd = new StaticArray<f64>(nFft >> 1);
+    for (let i = 0; i < nFft >> 1; i++) {
+      unchecked(windowEven[i] = window[2 * i]);
+      unchecked(windowOdd[i] = window[2 * i + 1]);
+    }
+    this.windowEven = windowEven;
+    this.windowOdd = windowOdd;
     this.mel = new MelFilterbank(sampleRate, nFft, nMels, fmin, fmax);
     this.chroma = chromaFilterbank(sampleRate, nFft, nBinsPadded);
     this.dct = dctMatrix(nMels, nMfcc);
     this.binFreq = binFreq;
-    this.power = new StaticArray<f64>(nBins);
+    this.power = new StaticArray<f64>(nBinsEven);
     this.powerF32 = new StaticArray<f32>(nBinsPadded);
-    this.magnitude = new StaticArray<f64>(nBins);
-    this.previousMagnitude = new StaticArray<f64>(nBins);
-    this.logmel = new StaticArray<f64>(nMels);
-    this.previousLogmel = new StaticArray<f64>(nMels);
+    this.magnitude = new StaticArray<f64>(nBinsEven);
+    this.previousMagnitude = new StaticArray<f64>(nBinsEven);
+    // Padded to even: the dB pass converts two bands at a time (pad holds the floor).
+    const nMelsEven = (nMels + 1) & ~1;
+    const logmel = new StaticArray<f64>(nMelsEven), previousLogmel = new StaticArray<f64>(nMelsEven);
+    for (let m = nMels; m < nMelsEven; m++) {
+      unchecked(logmel[m] = POWER_FLOOR);
+      unchecked(previousLogmel[m] = POWER_FLOOR);
+    }
+    this.logmel = logmel;
+    this.previousLogmel = previousLogmel;
+    this.sums = new SpectralSums();
   }
 
   get melFilterbank(): MelFilterbank { return this.mel; }
@@ -115,12 +143,11 @@ export class FrameAnalyzer {
 
   /** Forget all buffered audio and history, as if just constructed. */
   reset(): void {
-    for (let i = 0; i < this.nFft; i++) unchecked(this.ring[i] = 0);
+    for (let i = 0; i < 2 * this.nFft; i++) unchecked(this.ring[i] = 0);
     for (let k = 0; k < this.nBins; k++) unchecked(this.previousMagnitude[k] = 0);
     this.writePos = 0;
     this.samplesSeen = 0;
     this.nextFrameEnd = this.nFft;
-    this.framesEmitted = 0;
     this.nonFiniteCount = 0;
     this.firstNonFiniteIndex = -1;
   }
@@ -141,7 +168,6 @@ export class FrameAnalyzer {
       if (this.samplesSeen == this.nextFrameEnd) {
         this.computeFrame(frames);
         frames++;
-        this.framesEmitted++;
         this.nextFrameEnd += this.hop;
       }
     }
@@ -151,14 +177,19 @@ export class FrameAnalyzer {
   private writeToRing(from: i32, count: i32): void {
     let pos = this.writePos;
     const mask = this.ringMask;
+    const ring = changetype<usize>(this.ring);
+    const mirror = ring + ((<usize>this.nFft) << 2);
+    const input = changetype<usize>(this.input) + ((<usize>from) << 2);
     for (let i = 0; i < count; i++) {
-      let x = unchecked(this.input[from + i]);
+      let x = load<f32>(input + ((<usize>i) << 2));
       if (!isFinite<f32>(x)) {
         if (this.firstNonFiniteIndex < 0) this.firstNonFiniteIndex = this.samplesSeen + i;
         this.nonFiniteCount++;
         x = 0;
       }
-      unchecked(this.ring[pos] = x);
+      const at = (<usize>pos) << 2;
+      store<f32>(ring + at, x);
+      store<f32>(mirror + at, x);
       pos = (pos + 1) & mask;
     }
     this.writePos = pos;
@@ -169,40 +200,43 @@ export class FrameAnalyzer {
     const out = changetype<usize>(this.output) + ((<usize>(row * this.stride)) << 2);
     const nBins = this.nBins;
 
-    // Window the last nFft samples (oldest first) into the FFT's packed input, and
-    // take the RMS of the raw samples on the way.
+    // Window the last nFft samples (oldest first) into the FFT's packed input (even
+    // samples to re, odd to im, at bit-reversed positions), four samples per step,
+    // taking the RMS of the raw samples on the way.
     const fft = this.fft;
     const half = fft.half;
-    const mask = this.ringMask;
-    let start = this.writePos; // the oldest sample sits where the next one goes
-    let sumSquares: f64 = 0;
-    for (let i = 0; i < half; i++) {
-      const a = <f64>unchecked(this.ring[(start + 2 * i) & mask]);
-      const b = <f64>unchecked(this.ring[(start + 2 * i + 1) & mask]);
-      sumSquares += a * a + b * b;
-      const j = unchecked(fft.bitrev[i]);
-      unchecked(fft.re[j] = a * this.window[2 * i]);
-      unchecked(fft.im[j] = b * this.window[2 * i + 1]);
+    const src = changetype<usize>(this.ring) + ((<usize>this.writePos) << 2);
+    const winEven = changetype<usize>(this.windowEven), winOdd = changetype<usize>(this.windowOdd);
+    const re = changetype<usize>(fft.re), im = changetype<usize>(fft.im);
+    const bitrev = changetype<usize>(fft.bitrev);
+    let squares = f64x2.splat(0);
+    for (let i = 0; i < half; i += 2) {
+      const v = v128.load(src + ((<usize>i) << 3)); // samples 2i .. 2i+3
+      const even = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 0, 2, 1, 3));
+      const odd = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 1, 3, 0, 2));
+      squares = f64x2.add(squares, f64x2.add(f64x2.mul(even, even), f64x2.mul(odd, odd)));
+      const we = f64x2.mul(even, v128.load(winEven + ((<usize>i) << 3)));
+      const wo = f64x2.mul(odd, v128.load(winOdd + ((<usize>i) << 3)));
+      const j0 = (<usize>load<i32>(bitrev + ((<usize>i) << 2))) << 3;
+      const j1 = (<usize>load<i32>(bitrev + ((<usize>i) << 2), 4)) << 3;
+      v128.store64_lane(re + j0, we, 0); v128.store64_lane(re + j1, we, 1);
+      v128.store64_lane(im + j0, wo, 0); v128.store64_lane(im + j1, wo, 1);
     }
+    const sumSquares = f64x2.extract_lane(squares, 0) + f64x2.extract_lane(squares, 1);
     fft.transform();
 
-    // Power, magnitude, and the float32 power used by the chroma product.
-    for (let k = 0; k < nBins; k++) {
-      const xr = unchecked(fft.outRe[k]), xi = unchecked(fft.outIm[k]);
-      const p = xr * xr + xi * xi;
-      unchecked(this.power[k] = p);
-      unchecked(this.powerF32[k] = <f32>p);
-      unchecked(this.magnitude[k] = Math.sqrt(p));
-    }
+    // One pass over the bins, two at a time: power, magnitude, the float32 power for
+    // the chroma product, and the sums behind the centroid and the flux.
+    const first = this.nextFrameEnd == <i64>this.nFft;
+    const spectral = this.spectralPass();
 
     this.computeLogmel(out);
     this.computeMfcc(out);
     this.computeChroma(out);
 
-    store<f32>(out + ((<usize>this.offsetCentroid) << 2), <f32>spectralCentroid(this.magnitude, this.binFreq, nBins));
+    store<f32>(out + ((<usize>this.offsetCentroid) << 2), <f32>spectral.centroid);
     store<f32>(out + ((<usize>this.offsetRms) << 2), <f32>Math.sqrt(sumSquares / <f64>this.nFft));
-    const first = this.framesEmitted == 0;
-    store<f32>(out + ((<usize>this.offsetFlux) << 2), first ? 0 : <f32>spectralFlux(this.magnitude, this.previousMagnitude, nBins));
+    store<f32>(out + ((<usize>this.offsetFlux) << 2), first ? 0 : <f32>spectral.flux);
     store<f32>(out + ((<usize>this.offsetOnset) << 2), first ? 0 : <f32>onsetStrength(this.logmel, this.previousLogmel, this.nMels));
 
     // Keep this frame as the next one's history (swap, no copy).
@@ -210,16 +244,72 @@ export class FrameAnalyzer {
     const l = this.previousLogmel; this.previousLogmel = this.logmel; this.logmel = l;
   }
 
+  /**
+   * Power, magnitude and float32 power for every bin, with the spectral centroid and
+   * flux sums, in one f64x2 pass (the FFT output arrays are padded to an even length).
+   * Same definitions as the single-purpose functions in descriptors.ts, fused here
+   * because this loop runs for every bin of every frame.
+   */
+  private spectralPass(): SpectralSums {
+    const fft = this.fft;
+    const re = changetype<usize>(fft.outRe), im = changetype<usize>(fft.outIm);
+    const power = changetype<usize>(this.power), mag = changetype<usize>(this.magnitude);
+    const prev = changetype<usize>(this.previousMagnitude), freq = changetype<usize>(this.binFreq);
+    const pf32 = changetype<usize>(this.powerF32);
+    const zero = f64x2.splat(0);
+    let weighted = zero, total = zero, flux = zero;
+    for (let k = 0; k < this.nBins; k += 2) {
+      const off = (<usize>k) << 3;
+      const xr = v128.load(re + off), xi = v128.load(im + off);
+      const p = f64x2.add(f64x2.mul(xr, xr), f64x2.mul(xi, xi));
+      const m = f64x2.sqrt(p);
+      v128.store(power + off, p);
+      v128.store(mag + off, m);
+      v128.store64_lane(pf32 + ((<usize>k) << 2), f32x4.demote_f64x2_zero(p), 0);
+      weighted = f64x2.add(weighted, f64x2.mul(v128.load(freq + off), m));
+      total = f64x2.add(total, m);
+      flux = f64x2.add(flux, f64x2.max(zero, f64x2.sub(m, v128.load(prev + off))));
+    }
+    const sums = this.sums;
+    const w = f64x2.extract_lane(weighted, 0) + f64x2.extract_lane(weighted, 1);
+    const t = f64x2.extract_lane(total, 0) + f64x2.extract_lane(total, 1);
+    sums.centroid = t > 0 ? w / t : 0;
+    sums.flux = f64x2.extract_lane(flux, 0) + f64x2.extract_lane(flux, 1);
+    return sums;
+  }
+
   private computeLogmel(out: usize): void {
     const mel = this.mel;
+    const nMels = this.nMels;
+    const logmel = changetype<usize>(this.logmel);
+    // Mel power per band (sparse: each band only touches its own bins), floored.
+    // Raw pointers hoisted out of the loops: field loads do not get hoisted for us.
+    const weights = changetype<usize>(mel.weights), power = changetype<usize>(this.power);
+    const starts = changetype<usize>(mel.start), offsets = changetype<usize>(mel.offset), lengths = changetype<usize>(mel.length);
+    for (let m = 0; m < nMels; m++) {
+      const mi = (<usize>m) << 2;
+      const w = weights + ((<usize>load<i32>(offsets + mi)) << 3);
+      const p = power + ((<usize>load<i32>(starts + mi)) << 3);
+      const len = load<i32>(lengths + mi);
+      let pair = f64x2.splat(0);
+      let i = 0;
+      for (; i + 1 < len; i += 2) {
+        const off = (<usize>i) << 3;
+        pair = f64x2.add(pair, f64x2.mul(v128.load(w + off), v128.load(p + off)));
+      }
+      let acc = f64x2.extract_lane(pair, 0) + f64x2.extract_lane(pair, 1);
+      if (i < len) acc += load<f64>(w + ((<usize>i) << 3)) * load<f64>(p + ((<usize>i) << 3));
+      store<f64>(logmel + ((<usize>m) << 3), Math.max(POWER_FLOOR, acc));
+    }
+    // Then dB, two bands at a time (the array is padded to an even length).
     const base = out + ((<usize>this.offsetLogmel) << 2);
-    for (let m = 0; m < this.nMels; m++) {
-      const s = unchecked(mel.start[m]), o = unchecked(mel.offset[m]), len = unchecked(mel.length[m]);
-      let acc: f64 = 0;
-      for (let i = 0; i < len; i++) acc += unchecked(mel.weights[o + i]) * unchecked(this.power[s + i]);
-      const db = 10.0 * Math.log10(Math.max(POWER_FLOOR, acc));
-      unchecked(this.logmel[m] = db);
-      store<f32>(base + ((<usize>m) << 2), <f32>db);
+    const ten = f64x2.splat(10.0);
+    for (let m = 0; m < nMels; m += 2) {
+      const p = logmel + ((<usize>m) << 3);
+      const db = f64x2.mul(ten, log10x2(v128.load(p)));
+      v128.store(p, db);
+      store<f32>(base + ((<usize>m) << 2), <f32>f64x2.extract_lane(db, 0));
+      if (m + 1 < nMels) store<f32>(base + ((<usize>(m + 1)) << 2), <f32>f64x2.extract_lane(db, 1));
     }
   }
 
@@ -247,17 +337,24 @@ export class FrameAnalyzer {
     const stride = this.nBinsPadded;
     const power = changetype<usize>(this.powerF32);
     const fb = changetype<usize>(this.chroma);
+    // Four chroma rows per pass over the spectrum, so each power load serves four.
     let maxValue: f32 = 0;
-    for (let c = 0; c < N_CHROMA; c++) {
-      const row = fb + ((<usize>(c * stride)) << 2);
-      let acc = f32x4.splat(0);
+    const rowBytes = (<usize>stride) << 2;
+    for (let c = 0; c < N_CHROMA; c += 4) {
+      const row0 = fb + (<usize>c) * rowBytes;
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
       for (let k = 0; k < stride; k += 4) {
         const off = (<usize>k) << 2;
-        acc = f32x4.add(acc, f32x4.mul(v128.load(row + off), v128.load(power + off)));
+        const p = v128.load(power + off);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(row0 + off), p));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(row0 + rowBytes + off), p));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(row0 + 2 * rowBytes + off), p));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(row0 + 3 * rowBytes + off), p));
       }
-      const v = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
-      store<f32>(base + ((<usize>c) << 2), v);
-      if (v > maxValue) maxValue = v;
+      const v0 = horizontalSum(a0), v1 = horizontalSum(a1), v2 = horizontalSum(a2), v3 = horizontalSum(a3);
+      const o = base + ((<usize>c) << 2);
+      store<f32>(o, v0); store<f32>(o + 4, v1); store<f32>(o + 8, v2); store<f32>(o + 12, v3);
+      maxValue = max(maxValue, max(max(v0, v1), max(v2, v3)));
     }
     // librosa normalizes by the max (norm=inf); a silent frame stays all zeros.
     if (maxValue > 0) {
@@ -268,4 +365,10 @@ export class FrameAnalyzer {
       }
     }
   }
+}
+
+// @ts-ignore: decorator
+@inline
+function horizontalSum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }

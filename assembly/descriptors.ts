@@ -1,32 +1,6 @@
-// Small per-frame descriptors, one pure function each (in the spirit of Meyda).
-// They read spectra the analyzer has already computed and allocate nothing.
-
-/**
- * Spectral centroid in Hz from the magnitude spectrum, as librosa computes it:
- * sum(f_k |X_k|) / sum(|X_k|), 0 for a silent frame.
- */
-export function spectralCentroid(magnitude: StaticArray<f64>, freq: StaticArray<f64>, nBins: i32): f64 {
-  let weighted: f64 = 0, total: f64 = 0;
-  for (let k = 0; k < nBins; k++) {
-    const m = unchecked(magnitude[k]);
-    weighted += unchecked(freq[k]) * m;
-    total += m;
-  }
-  return total > 0 ? weighted / total : 0;
-}
-
-/**
- * Spectral flux (Dixon 2006): the sum over bins of the half-wave rectified rise in
- * magnitude since the previous frame. Only rises count, so decays are not onsets.
- */
-export function spectralFlux(magnitude: StaticArray<f64>, previous: StaticArray<f64>, nBins: i32): f64 {
-  let flux: f64 = 0;
-  for (let k = 0; k < nBins; k++) {
-    const rise = unchecked(magnitude[k]) - unchecked(previous[k]);
-    if (rise > 0) flux += rise;
-  }
-  return flux;
-}
+// Per-frame descriptors on the log-mel, one pure function each (in the spirit of
+// Meyda). The per-bin descriptors (centroid, flux) are fused into the analyzer's
+// single spectral pass, since that loop runs for every bin of every frame.
 
 /**
  * Onset strength: the mean over mel bands of the rectified rise in log-mel (dB) since

@@ -59,6 +59,75 @@ export class RealFft {
     }
   }
 
+  /** One radix-2 stage of span s (s >= 2), two butterflies per SIMD step. */
+  private singleStage(s: i32): void {
+    const half = this.half;
+    const re = changetype<usize>(this.re), im = changetype<usize>(this.im);
+    const twRe = changetype<usize>(this.twRe) + ((<usize>(s - 1)) << 3);
+    const twIm = changetype<usize>(this.twIm) + ((<usize>(s - 1)) << 3);
+    const span = (<usize>s) << 3;
+    for (let block = 0; block < half; block += s << 1) {
+      const base = (<usize>block) << 3;
+      for (let j: usize = 0; j < span; j += 16) {
+        const pa = base + j, pb = pa + span;
+        const wr = v128.load(twRe + j), wi = v128.load(twIm + j);
+        const ar = v128.load(re + pa), ai = v128.load(im + pa);
+        const br = v128.load(re + pb), bi = v128.load(im + pb);
+        const tr = f64x2.sub(f64x2.mul(br, wr), f64x2.mul(bi, wi));
+        const ti = f64x2.add(f64x2.mul(br, wi), f64x2.mul(bi, wr));
+        v128.store(re + pa, f64x2.add(ar, tr)); v128.store(im + pa, f64x2.add(ai, ti));
+        v128.store(re + pb, f64x2.sub(ar, tr)); v128.store(im + pb, f64x2.sub(ai, ti));
+      }
+    }
+  }
+
+  /**
+   * Stages of span s and 2s in one pass: points a, b, c, d at j, j+s, j+2s, j+3s of
+   * each 4s block. Span s pairs (a, b) and (c, d) with twiddle w_s[j]; span 2s pairs
+   * (a', c') with w_2s[j] and (b', d') with w_2s[j + s].
+   */
+  private fusedStages(s: i32): void {
+    const half = this.half;
+    const re = changetype<usize>(this.re), im = changetype<usize>(this.im);
+    const t1r = changetype<usize>(this.twRe) + ((<usize>(s - 1)) << 3);
+    const t1i = changetype<usize>(this.twIm) + ((<usize>(s - 1)) << 3);
+    const t2r = changetype<usize>(this.twRe) + ((<usize>(2 * s - 1)) << 3);
+    const t2i = changetype<usize>(this.twIm) + ((<usize>(2 * s - 1)) << 3);
+    const span = (<usize>s) << 3;
+    for (let block = 0; block < half; block += s << 2) {
+      const base = (<usize>block) << 3;
+      for (let j: usize = 0; j < span; j += 16) {
+        const pa = base + j, pb = pa + span, pc = pb + span, pd = pc + span;
+        // Span s.
+        let wr = v128.load(t1r + j), wi = v128.load(t1i + j);
+        let xr = v128.load(re + pb), xi = v128.load(im + pb);
+        let tr = f64x2.sub(f64x2.mul(xr, wr), f64x2.mul(xi, wi));
+        let ti = f64x2.add(f64x2.mul(xr, wi), f64x2.mul(xi, wr));
+        const ar = v128.load(re + pa), ai = v128.load(im + pa);
+        const a1r = f64x2.add(ar, tr), a1i = f64x2.add(ai, ti);
+        const b1r = f64x2.sub(ar, tr), b1i = f64x2.sub(ai, ti);
+        xr = v128.load(re + pd); xi = v128.load(im + pd);
+        tr = f64x2.sub(f64x2.mul(xr, wr), f64x2.mul(xi, wi));
+        ti = f64x2.add(f64x2.mul(xr, wi), f64x2.mul(xi, wr));
+        const cr = v128.load(re + pc), ci = v128.load(im + pc);
+        const c1r = f64x2.add(cr, tr), c1i = f64x2.add(ci, ti);
+        const d1r = f64x2.sub(cr, tr), d1i = f64x2.sub(ci, ti);
+        // Span 2s: (a1, c1) with w_2s[j].
+        wr = v128.load(t2r + j); wi = v128.load(t2i + j);
+        tr = f64x2.sub(f64x2.mul(c1r, wr), f64x2.mul(c1i, wi));
+        ti = f64x2.add(f64x2.mul(c1r, wi), f64x2.mul(c1i, wr));
+        v128.store(re + pa, f64x2.add(a1r, tr)); v128.store(im + pa, f64x2.add(a1i, ti));
+        v128.store(re + pc, f64x2.sub(a1r, tr)); v128.store(im + pc, f64x2.sub(a1i, ti));
+        // (b1, d1) with w_2s[j + s].
+        wr = v128.load(t2r + span + j); wi = v128.load(t2i + span + j);
+        tr = f64x2.sub(f64x2.mul(d1r, wr), f64x2.mul(d1i, wi));
+        ti = f64x2.add(f64x2.mul(d1r, wi), f64x2.mul(d1i, wr));
+        v128.store(re + pb, f64x2.add(b1r, tr)); v128.store(im + pb, f64x2.add(b1i, ti));
+        v128.store(re + pd, f64x2.sub(b1r, tr)); v128.store(im + pd, f64x2.sub(b1i, ti));
+      }
+    }
+  }
+
   /**
    * Transforms what the caller stored in re/im: sample 2i goes to re[bitrev[i]] and
    * sample 2i+1 to im[bitrev[i]]. The spectrum (bins 0..n/2) lands in outRe/outIm.
@@ -68,53 +137,43 @@ export class RealFft {
     const re = changetype<usize>(this.re);
     const im = changetype<usize>(this.im);
 
-    // Span 1: twiddle is 1, plain sums and differences.
-    for (let i = 0; i < half; i += 2) {
-      const pa = (<usize>i) << 3;
-      const ar = load<f64>(re + pa), ai = load<f64>(im + pa);
-      const br = load<f64>(re + pa + 8), bi = load<f64>(im + pa + 8);
-      store<f64>(re + pa, ar + br); store<f64>(im + pa, ai + bi);
-      store<f64>(re + pa + 8, ar - br); store<f64>(im + pa + 8, ai - bi);
+    // Spans 1 and 2 together: a radix-4 pass whose twiddles are 1 and -i, so it is
+    // additions only.
+    for (let i = 0; i < half; i += 4) {
+      const p = (<usize>i) << 3;
+      const r0 = load<f64>(re + p), r1 = load<f64>(re + p + 8), r2 = load<f64>(re + p + 16), r3 = load<f64>(re + p + 24);
+      const i0 = load<f64>(im + p), i1 = load<f64>(im + p + 8), i2 = load<f64>(im + p + 16), i3 = load<f64>(im + p + 24);
+      const ar = r0 + r1, ai = i0 + i1, br = r0 - r1, bi = i0 - i1;
+      const cr = r2 + r3, ci = i2 + i3, dr = r2 - r3, di = i2 - i3;
+      // (d * -i) = (di, -dr)
+      store<f64>(re + p, ar + cr); store<f64>(im + p, ai + ci);
+      store<f64>(re + p + 16, ar - cr); store<f64>(im + p + 16, ai - ci);
+      store<f64>(re + p + 8, br + di); store<f64>(im + p + 8, bi - dr);
+      store<f64>(re + p + 24, br - di); store<f64>(im + p + 24, bi + dr);
     }
 
-    // Spans 2, 4, ...: two butterflies per SIMD step.
-    const twRe = changetype<usize>(this.twRe);
-    const twIm = changetype<usize>(this.twIm);
-    for (let s = 2; s < half; s <<= 1) {
-      const twOffset = (<usize>(s - 1)) << 3;
-      const spanBytes = (<usize>s) << 3;
-      for (let block = 0; block < half; block += s << 1) {
-        const base = (<usize>block) << 3;
-        for (let j = 0; j < s; j += 2) {
-          const ja = (<usize>j) << 3;
-          const pa = base + ja;
-          const pb = pa + spanBytes;
-          const wr = v128.load(twRe + twOffset + ja);
-          const wi = v128.load(twIm + twOffset + ja);
-          const ar = v128.load(re + pa), ai = v128.load(im + pa);
-          const br = v128.load(re + pb), bi = v128.load(im + pb);
-          const tr = f64x2.sub(f64x2.mul(br, wr), f64x2.mul(bi, wi));
-          const ti = f64x2.add(f64x2.mul(br, wi), f64x2.mul(bi, wr));
-          v128.store(re + pa, f64x2.add(ar, tr));
-          v128.store(im + pa, f64x2.add(ai, ti));
-          v128.store(re + pb, f64x2.sub(ar, tr));
-          v128.store(im + pb, f64x2.sub(ai, ti));
-        }
-      }
-    }
+    // Then spans s and 2s fused in one pass over memory (radix 2^2), two butterflies
+    // per SIMD step; a last single span if the count of stages is odd.
+    let s = 4;
+    for (; (s << 1) < half; s <<= 2) this.fusedStages(s);
+    if (s < half) this.singleStage(s);
 
     // Split step: X[k] = E[k] + w^k O[k], with E and O the spectra of the even and
     // odd samples recovered from Z[k] and conj(Z[half - k]).
+    const zr = changetype<usize>(this.re), zi = changetype<usize>(this.im);
+    const sr = changetype<usize>(this.splitRe), si = changetype<usize>(this.splitIm);
+    const xr = changetype<usize>(this.outRe), xi = changetype<usize>(this.outIm);
     for (let k = 0; k <= half; k++) {
-      const a = k == half ? 0 : k;
-      const m = k == 0 ? 0 : half - k;
-      const zr = unchecked(this.re[a]), zi = unchecked(this.im[a]);
-      const mr = unchecked(this.re[m]), mi = unchecked(this.im[m]);
-      const er = 0.5 * (zr + mr), ei = 0.5 * (zi - mi);
-      const or = 0.5 * (zi + mi), oi = -0.5 * (zr - mr);
-      const wr = unchecked(this.splitRe[k]), wi = unchecked(this.splitIm[k]);
-      unchecked(this.outRe[k] = er + wr * or - wi * oi);
-      unchecked(this.outIm[k] = ei + wr * oi + wi * or);
+      const a = (<usize>(k == half ? 0 : k)) << 3;
+      const m = (<usize>(k == 0 ? 0 : half - k)) << 3;
+      const kr = load<f64>(zr + a), ki = load<f64>(zi + a);
+      const mr = load<f64>(zr + m), mi = load<f64>(zi + m);
+      const er = 0.5 * (kr + mr), ei = 0.5 * (ki - mi);
+      const or = 0.5 * (ki + mi), oi = -0.5 * (kr - mr);
+      const off = (<usize>k) << 3;
+      const wr = load<f64>(sr + off), wi = load<f64>(si + off);
+      store<f64>(xr + off, er + wr * or - wi * oi);
+      store<f64>(xi + off, ei + wr * oi + wi * or);
     }
   }
 }

@@ -25,8 +25,9 @@ export function offsetRms(a: FrameAnalyzer): i32 { return a.offsetRms; }
 export function offsetFlux(a: FrameAnalyzer): i32 { return a.offsetFlux; }
 export function offsetOnset(a: FrameAnalyzer): i32 { return a.offsetOnset; }
 
-export function framesEmitted(a: FrameAnalyzer): f64 { return <f64>a.framesEmitted; }
-export function nonFiniteCount(a: FrameAnalyzer): f64 { return <f64>a.nonFiniteCount; }
+// i32 (saturating) rather than f64: the worklet reads it every quantum, and an f64
+// return is boxed into a fresh heap number on the JS side.
+export function nonFiniteCount(a: FrameAnalyzer): i32 { return <i32>min<i64>(a.nonFiniteCount, 0x3fffffff); }
 export function firstNonFiniteIndex(a: FrameAnalyzer): f64 { return <f64>a.firstNonFiniteIndex; }
 
 /** The dense float32 [mel][bin] filterbank, for tests and the plain-JS peer. */

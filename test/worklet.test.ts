@@ -47,9 +47,17 @@ describe("analysis worklet (realtime AudioContext, sink 'none')", () => {
     heard.set(signal, startOffset);
     const direct = analyzeSignal(heard, dspOptions(c));
     expect(direct.frames).toBeGreaterThan(90);
+    // A start time in seconds is rarely an exact sample, so the source node may play
+    // at a sub-sample offset of ~1e-12 and round a few samples differently: compare
+    // to 1e-5 relative (bit-exactness is checked offline above).
+    let worst = 0;
     for (let k = 0; k < direct.frames; k++) {
-      expect(received.get(k), `frame ${k}`).toEqual(direct.data.subarray(k * layout.stride, (k + 1) * layout.stride));
+      const live = received.get(k);
+      expect(live, `frame ${k}`).toBeDefined();
+      const expected = direct.data.subarray(k * layout.stride, (k + 1) * layout.stride);
+      expected.forEach((v, i) => { worst = Math.max(worst, Math.abs(live![i]! - v) / Math.max(1, Math.abs(v))); });
     }
+    expect(worst).toBeLessThan(1e-5);
   });
 });
 

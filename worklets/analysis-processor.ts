@@ -7,7 +7,8 @@
 //   module       compiled dsp.wasm (WebAssembly.Module)
 //   ring         FrameRingBuffers
 //   totalSamples optional: ignore input past this many samples (offline files)
-//   measure      optional: record each process() duration for the benchmark
+//   timings      optional SharedArrayBuffer: each process() duration (ms) is written
+//                into it for the benchmark ([0] = count, then durations)
 
 import { FeatureExtractor } from "../src/dsp/kernels.ts";
 import { FrameRingWriter } from "../src/worklet/frame-ring.ts";
@@ -19,32 +20,29 @@ declare class AudioWorkletProcessor {
   readonly port: MessagePort;
 }
 
-const MAX_MEASURED = 1 << 20;
-
 class AnalysisProcessor extends AudioWorkletProcessor {
   private readonly extractor: FeatureExtractor;
   private readonly ring: FrameRingWriter;
+  /** Offline files only: samples in the file (-1: unlimited, live input). */
   private readonly totalSamples: number;
-  private readonly durations: Float64Array | null;
-  private measured = 0;
+  /** [0] = how many durations follow; shared with the main thread. */
+  private readonly timings: Float64Array | null;
   private started = false;
   private readonly onRow: (row: Float32Array, index: number) => void;
 
   constructor(options: { processorOptions: AnalysisProcessorOptions }) {
     super();
-    const { config, module, ring, totalSamples, measure } = options.processorOptions;
+    const { config, module, ring, totalSamples, timings } = options.processorOptions;
     this.extractor = new FeatureExtractor(config, { module, maxBlock: 1024 });
     this.ring = new FrameRingWriter(ring);
-    this.totalSamples = totalSamples ?? Infinity;
-    this.durations = measure ? new Float64Array(MAX_MEASURED) : null;
+    // -1 rather than Infinity: arithmetic on Infinity makes a boxed double per quantum.
+    this.totalSamples = totalSamples ?? -1;
+    this.timings = timings ? new Float64Array(timings) : null;
     this.onRow = (row, index) => { this.ring.write(row, index); };
-    this.port.onmessage = (event: MessageEvent) => {
-      if (event.data === "report") this.port.postMessage({ durations: this.durations?.slice(0, this.measured) ?? null });
-    };
   }
 
   process(inputs: Float32Array[][]): boolean {
-    const start = this.durations ? performance.now() : 0;
+    const start = this.timings ? performance.now() : 0;
     if (!this.started) {
       this.started = true;
       this.ring.setStartFrame(currentFrame);
@@ -54,13 +52,20 @@ class AnalysisProcessor extends AudioWorkletProcessor {
       // Offline files: the last render quantum runs past the end of the file; those
       // padding zeros are not part of the signal and would add a frame the kernel
       // engine does not see.
-      const count = Math.min(channel.length, this.totalSamples - currentFrame);
+      const count = this.totalSamples < 0 ? channel.length : Math.min(channel.length, this.totalSamples - currentFrame);
       if (count > 0) {
         this.extractor.push(channel, this.onRow, count);
         this.ring.setNonFinite(this.extractor.nonFiniteCount);
       }
     }
-    if (this.durations && this.measured < MAX_MEASURED) this.durations[this.measured++] = performance.now() - start;
+    const timings = this.timings;
+    if (timings) {
+      const n = timings[0]!;
+      if (n < timings.length - 1) {
+        timings[n + 1] = performance.now() - start;
+        timings[0] = n + 1;
+      }
+    }
     return true;
   }
 }

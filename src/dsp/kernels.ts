@@ -29,7 +29,6 @@ interface DspExports {
   offsetRms(a: number): number;
   offsetFlux(a: number): number;
   offsetOnset(a: number): number;
-  framesEmitted(a: number): number;
   nonFiniteCount(a: number): number;
   firstNonFiniteIndex(a: number): number;
   melFilterbankPointer(a: number): number;
@@ -63,6 +62,8 @@ export class FeatureExtractor {
   private readonly handle: number;
   private readonly input: Float32Array;
   private readonly rows: Float32Array[];
+  /** Counted here, not read from WASM, so the count stays a small integer (no boxing). */
+  private emitted = 0;
 
   constructor(options: DspOptions, extractorOptions: ExtractorOptions = {}) {
     this.config = resolveDspConfig(options);
@@ -100,10 +101,10 @@ export class FeatureExtractor {
 
   /** Frames produced since construction or reset(). */
   get framesEmitted(): number {
-    return this.exports.framesEmitted(this.handle);
+    return this.emitted;
   }
 
-  /** Non-finite samples (NaN, Inf) replaced by 0 so far. */
+  /** Non-finite samples (NaN, Inf) replaced by 0 so far (saturates at 2^30 - 1). */
   get nonFiniteCount(): number {
     return this.exports.nonFiniteCount(this.handle);
   }
@@ -124,9 +125,8 @@ export class FeatureExtractor {
     for (let from = 0; from < count; from += block) {
       const n = Math.min(block, count - from);
       for (let i = 0; i < n; i++) input[i] = samples[from + i]!;
-      const before = x.framesEmitted(handle);
       const frames = x.push(handle, n);
-      for (let r = 0; r < frames; r++) onRow(rows[r]!, before + r);
+      for (let r = 0; r < frames; r++) onRow(rows[r]!, this.emitted++);
       produced += frames;
     }
     return produced;
@@ -135,6 +135,7 @@ export class FeatureExtractor {
   /** Forgets buffered audio and history. */
   reset(): void {
     this.exports.reset(this.handle);
+    this.emitted = 0;
   }
 
   /** The mel filterbank as float32 [mel][bin] rows (copies). */

@@ -18,7 +18,8 @@ export interface AnalysisProcessorOptions {
   module: WebAssembly.Module;
   ring: FrameRingBuffers;
   totalSamples?: number;
-  measure?: boolean;
+  /** Shared Float64 buffer for process() durations: [0] = count, then ms each. */
+  timings?: SharedArrayBuffer;
 }
 
 type AnyContext = AudioContext | OfflineAudioContext;
@@ -40,12 +41,12 @@ function describe(options: DspOptions): { config: DspConfig; layout: FrameLayout
 export async function createAnalysisNode(
   context: AnyContext,
   options: Omit<DspOptions, "sampleRate">,
-  { capacity = 1024, totalSamples, measure = false }: { capacity?: number; totalSamples?: number; measure?: boolean } = {},
+  { capacity = 1024, totalSamples, timings }: { capacity?: number; totalSamples?: number; timings?: SharedArrayBuffer } = {},
 ): Promise<AnalysisNode> {
   const { config, layout } = describe({ ...options, sampleRate: context.sampleRate });
   await loadWorklet(context);
   const ring = createFrameRing(capacity, layout.stride);
-  const processorOptions: AnalysisProcessorOptions = { config, module: loadDspModule(), ring, totalSamples, measure };
+  const processorOptions: AnalysisProcessorOptions = { config, module: loadDspModule(), ring, totalSamples, timings };
   const node = new AudioWorkletNode(context, ANALYSIS_PROCESSOR, {
     numberOfInputs: 1,
     numberOfOutputs: 1,
@@ -66,14 +67,6 @@ async function loadWorklet(context: AnyContext): Promise<void> {
   loaded.add(context);
 }
 
-/** Asks a measuring processor for its process() durations (ms). */
-export function requestDurations(node: AudioWorkletNode): Promise<Float64Array> {
-  return new Promise((resolve) => {
-    node.port.onmessage = (event: MessageEvent) => resolve(event.data.durations as Float64Array);
-    node.port.postMessage("report");
-  });
-}
-
 /**
  * Renders a mono signal through the analysis worklet in an OfflineAudioContext and
  * collects every frame. Long files are rendered in slices (suspend, drain, resume)
@@ -90,7 +83,9 @@ export async function analyzeSignalInWorklet(
   const { config } = describe(options);
   const frames = frameCount(samples.length, config.nFft, config.hop);
   const capacity = Math.max(64, Math.min(frames + 1, 8192));
-  const analysis = await createAnalysisNode(context, options, { capacity, totalSamples: samples.length, measure });
+  const quanta = length / RENDER_QUANTUM;
+  const timings = measure ? new SharedArrayBuffer((quanta + 1) * 8) : undefined;
+  const analysis = await createAnalysisNode(context, options, { capacity, totalSamples: samples.length, timings });
   const { node, reader, layout } = analysis;
 
   const buffer = new AudioBuffer({ length: Math.max(1, samples.length), numberOfChannels: 1, sampleRate });
@@ -121,7 +116,10 @@ export async function analyzeSignalInWorklet(
   drain();
 
   let durations: Float64Array | undefined;
-  if (measure) durations = await requestDurations(node);
+  if (timings) {
+    const all = new Float64Array(timings);
+    durations = all.slice(1, 1 + all[0]!);
+  }
   const nonFinite = reader.nonFinite;
   if (reader.dropped > 0) throw new Error(`worklet dropped ${reader.dropped} frames while rendering offline`);
   if (received !== frames) throw new Error(`worklet delivered ${received} frames, expected ${frames}`);
