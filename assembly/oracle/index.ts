@@ -1,0 +1,34 @@
+// The oracle module's flat surface (numbers and pointers), driven by
+// src/oracle/oracle.ts. A handle is the pointer of an Oracle.
+
+import { Oracle } from "./vmo";
+
+// The garbage collector only sees references held inside WASM, so every oracle
+// handed to the host stays here until release().
+const live = new Set<Oracle>();
+
+export function createOracle(dim: i32, threshold: f64, dfunc: i32, capacity: i32): Oracle {
+  const o = new Oracle(dim, threshold, dfunc, capacity);
+  live.add(o);
+  return o;
+}
+export function release(o: Oracle): void { live.delete(o); }
+export function inputPointer(o: Oracle): usize { return changetype<usize>(o.input); }
+export function add(o: Oracle): i32 { return o.add(); }
+export function finish(o: Oracle): void { o.advanceEncoding(true); }
+export function nStates(o: Oracle): i32 { return o.n; }
+export function numClusters(o: Oracle): i32 { return o.numClusters; }
+export function sfx(o: Oracle, i: i32): i32 { return o.sfx.get(i); }
+export function lrs(o: Oracle, i: i32): i32 { return o.lrs.get(i); }
+export function symbol(o: Oracle, i: i32): i32 { return o.symbol.get(i); }
+export function trnFirst(o: Oracle, i: i32): i32 { return o.trnHead.get(i); }
+export function edgeNext(o: Oracle, e: i32): i32 { return o.edgeNext.get(e); }
+export function edgeTarget(o: Oracle, e: i32): i32 { return o.edgeTarget.get(e); }
+export function rsfxFirst(o: Oracle, i: i32): i32 { return o.rsfxHead.get(i); }
+export function rsfxNext(o: Oracle, i: i32): i32 { return o.rsfxNext.get(i); }
+export function codeCount(o: Oracle): i32 { return o.codeLen.length; }
+export function codeLen(o: Oracle, k: i32): i32 { return o.codeLen.get(k); }
+export function codePos(o: Oracle, k: i32): i32 { return o.codePos.get(k); }
+export function settledFrames(o: Oracle): i32 { return o.settledFrames; }
+export function irCum(o: Oracle, frame: i32): f64 { return unchecked(o.irCum[frame]); }
+export function irCum3(o: Oracle, frame: i32): f64 { return unchecked(o.irCum3[frame]); }

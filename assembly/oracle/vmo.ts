@@ -1,0 +1,305 @@
+// The Variable Markov Oracle (Wang & Dubnov), built incrementally one feature frame
+// at a time, following wangsix/vmo 0.30.5's MO with suffix_method='inc' decision for
+// decision: the suffix walk, the closest-candidate rule, the common-suffix lrs rule
+// and _find_better. Distances are float64 so the threshold decisions match.
+//
+// State 0 is the empty root; frame t is state t + 1. "None" in the original is -1.
+// Per-state lists (rsfx, cluster members) are intrusive linked lists because every
+// state sits in exactly one of each; forward links (trn) live in an edge pool.
+
+export const DFUNC_EUCLIDEAN: i32 = 0;
+export const DFUNC_COSINE: i32 = 1;
+
+const NONE: i32 = -1;
+
+/** A growable int list that reuses its storage (grows by doubling, never shrinks). */
+class IntPool {
+  data: StaticArray<i32>;
+  length: i32 = 0;
+  constructor(capacity: i32) { this.data = new StaticArray<i32>(max(capacity, 16)); }
+  push(v: i32): i32 {
+    if (this.length == this.data.length) {
+      const grown = new StaticArray<i32>(this.data.length << 1);
+      memory.copy(changetype<usize>(grown), changetype<usize>(this.data), <usize>this.length << 2);
+      this.data = grown;
+    }
+    unchecked(this.data[this.length] = v);
+    return this.length++;
+  }
+  @inline get(i: i32): i32 { return unchecked(this.data[i]); }
+  @inline set(i: i32, v: i32): void { unchecked(this.data[i] = v); }
+}
+
+export class Oracle {
+  readonly dim: i32;
+  readonly threshold: f64;
+  readonly dfunc: i32;
+  /** Number of states including the root (n_states). */
+  n: i32 = 1;
+  numClusters: i32 = 0;
+
+  /** The frame the host writes before add(). */
+  readonly input: StaticArray<f64>;
+
+  // Per-state data (index = state), grown together.
+  features: StaticArray<f64>;
+  norms: StaticArray<f64>;
+  sfx: IntPool;
+  lrs: IntPool;
+  symbol: IntPool;
+  trnHead: IntPool;
+  trnTail: IntPool;
+  rsfxHead: IntPool;
+  rsfxTail: IntPool;
+  rsfxNext: IntPool;
+  clusterNext: IntPool;
+  // Forward-link edge pool.
+  edgeTarget: IntPool;
+  edgeNext: IntPool;
+  // Per-cluster first/last member.
+  clusterHead: IntPool;
+  clusterTail: IntPool;
+
+  // Compror encoding, advanced as states arrive (see advanceEncoding).
+  codeLen: IntPool;
+  codePos: IntPool;
+  private encJ: i32 = 0;
+  private encI: i32 = 0;
+  private literals: i32 = 0;
+  /** IR 'cum' per frame (0-based), valid for frames < settledFrames. */
+  irCum: StaticArray<f64>;
+  settledFrames: i32 = 0;
+  /** IR 'cum3' per frame, exact as soon as the frame is added. */
+  irCum3: StaticArray<f64>;
+  private newClusterStates: i32 = 0;
+
+  constructor(dim: i32, threshold: f64, dfunc: i32, capacity: i32) {
+    const cap = max(capacity, 16);
+    this.dim = dim;
+    this.threshold = threshold;
+    this.dfunc = dfunc;
+    this.input = new StaticArray<f64>(dim);
+    this.features = new StaticArray<f64>(cap * dim);
+    this.norms = new StaticArray<f64>(cap);
+    this.sfx = new IntPool(cap);
+    this.lrs = new IntPool(cap);
+    this.symbol = new IntPool(cap);
+    this.trnHead = new IntPool(cap);
+    this.trnTail = new IntPool(cap);
+    this.rsfxHead = new IntPool(cap);
+    this.rsfxTail = new IntPool(cap);
+    this.rsfxNext = new IntPool(cap);
+    this.clusterNext = new IntPool(cap);
+    this.edgeTarget = new IntPool(cap * 2);
+    this.edgeNext = new IntPool(cap * 2);
+    this.clusterHead = new IntPool(64);
+    this.clusterTail = new IntPool(64);
+    this.codeLen = new IntPool(64);
+    this.codePos = new IntPool(64);
+    this.irCum = new StaticArray<f64>(cap);
+    this.irCum3 = new StaticArray<f64>(cap);
+    this.pushStateSlots(NONE, 0, NONE);
+  }
+
+  private pushStateSlots(sfx: i32, lrs: i32, symbol: i32): void {
+    this.sfx.push(sfx);
+    this.lrs.push(lrs);
+    this.symbol.push(symbol);
+    this.trnHead.push(NONE);
+    this.trnTail.push(NONE);
+    this.rsfxHead.push(NONE);
+    this.rsfxTail.push(NONE);
+    this.rsfxNext.push(NONE);
+    this.clusterNext.push(NONE);
+  }
+
+  private ensureFeatureCapacity(states: i32): void {
+    if (states * this.dim <= this.features.length) return;
+    let cap = this.norms.length;
+    while (cap < states) cap <<= 1;
+    const f = new StaticArray<f64>(cap * this.dim);
+    memory.copy(changetype<usize>(f), changetype<usize>(this.features), (<usize>this.n * this.dim) << 3);
+    this.features = f;
+    const nn = new StaticArray<f64>(cap);
+    memory.copy(changetype<usize>(nn), changetype<usize>(this.norms), (<usize>this.n) << 3);
+    this.norms = nn;
+    const c = new StaticArray<f64>(cap);
+    memory.copy(changetype<usize>(c), changetype<usize>(this.irCum), (<usize>this.n) << 3);
+    this.irCum = c;
+    const c3 = new StaticArray<f64>(cap);
+    memory.copy(changetype<usize>(c3), changetype<usize>(this.irCum3), (<usize>this.n) << 3);
+    this.irCum3 = c3;
+  }
+
+  private appendTrn(from: i32, to: i32): void {
+    const e = this.edgeTarget.push(to);
+    this.edgeNext.push(NONE);
+    const tail = this.trnTail.get(from);
+    if (tail == NONE) this.trnHead.set(from, e);
+    else this.edgeNext.set(tail, e);
+    this.trnTail.set(from, e);
+  }
+
+  private appendRsfx(to: i32, state: i32): void {
+    const tail = this.rsfxTail.get(to);
+    if (tail == NONE) this.rsfxHead.set(to, state);
+    else this.rsfxNext.set(tail, state);
+    this.rsfxTail.set(to, state);
+  }
+
+  private appendCluster(c: i32, state: i32): void {
+    if (c == this.clusterHead.length) {
+      this.clusterHead.push(state);
+      this.clusterTail.push(state);
+      return;
+    }
+    this.clusterNext.set(this.clusterTail.get(c), state);
+    this.clusterTail.set(c, state);
+  }
+
+  /** Distance between the input frame and state t's feature (scipy's definitions). */
+  private distance(t: i32, inputNorm: f64): f64 {
+    const dim = this.dim;
+    const a = changetype<usize>(this.input);
+    const b = changetype<usize>(this.features) + ((<usize>(t * dim)) << 3);
+    if (this.dfunc == DFUNC_COSINE) {
+      let uv: f64 = 0;
+      for (let k = 0; k < dim; k++) uv += load<f64>(a + ((<usize>k) << 3)) * load<f64>(b + ((<usize>k) << 3));
+      return 1.0 - uv / (inputNorm * unchecked(this.norms[t]));
+    }
+    let s: f64 = 0;
+    for (let k = 0; k < dim; k++) {
+      const d = load<f64>(a + ((<usize>k) << 3)) - load<f64>(b + ((<usize>k) << 3));
+      s += d * d;
+    }
+    return Math.sqrt(s);
+  }
+
+  /** Length of the common suffix rule (vmo's _len_common_suffix). */
+  private lenCommonSuffix(p1: i32, p2: i32): i32 {
+    const s1 = this.sfx.get(p1);
+    if (p2 == s1) return this.lrs.get(p1);
+    while (this.sfx.get(p2) != s1 && p2 != 0) p2 = this.sfx.get(p2);
+    return min(this.lrs.get(p1), this.lrs.get(p2));
+  }
+
+  /** Adds the frame in `input`; returns the new state's index. */
+  add(): i32 {
+    const dim = this.dim;
+    const i = this.n;
+    this.ensureFeatureCapacity(i + 1);
+    let norm2: f64 = 0;
+    const dst = changetype<usize>(this.features) + ((<usize>(i * dim)) << 3);
+    for (let k = 0; k < dim; k++) {
+      const v = unchecked(this.input[k]);
+      store<f64>(dst + ((<usize>k) << 3), v);
+      norm2 += v * v;
+    }
+    const inputNorm = Math.sqrt(norm2);
+    unchecked(this.norms[i] = inputNorm);
+    this.pushStateSlots(0, 0, NONE);
+    this.n = i + 1;
+
+    this.appendTrn(i - 1, i);
+    let k = this.sfx.get(i - 1);
+    let pi1 = i - 1;
+    let candidate = 0;
+    while (k != NONE) {
+      // The closest forward-link target under the threshold (first one on ties).
+      let best = NONE;
+      let bestDistance = Infinity;
+      for (let e = this.trnHead.get(k); e != NONE; e = this.edgeNext.get(e)) {
+        const t = this.edgeTarget.get(e);
+        const d = this.distance(t, inputNorm);
+        if (d < this.threshold && d < bestDistance) {
+          best = t;
+          bestDistance = d;
+        }
+      }
+      if (best == NONE) {
+        this.appendTrn(k, i);
+        pi1 = k;
+        k = this.sfx.get(k);
+      } else {
+        candidate = best;
+        break;
+      }
+    }
+
+    if (k == NONE) {
+      // Nothing like it before: a new cluster (symbol).
+      const c = this.numClusters++;
+      this.symbol.set(i, c);
+      this.appendCluster(c, i);
+      this.newClusterStates++;
+    } else {
+      this.sfx.set(i, candidate);
+      this.lrs.set(i, this.lenCommonSuffix(pi1, candidate - 1) + 1);
+      const c = this.symbol.get(candidate);
+      this.symbol.set(i, c);
+      this.appendCluster(c, i);
+    }
+
+    // _find_better: a state in rsfx[sfx[i]] with the same lrs whose preceding symbol
+    // matches extends the repeated suffix by one. rsfx lists are ascending by
+    // construction (states are appended in order), as vmo's sort makes them.
+    const lrsI = this.lrs.get(i);
+    const wanted = this.symbol.get(i - lrsI);
+    for (let j = this.rsfxHead.get(this.sfx.get(i)); j != NONE; j = this.rsfxNext.get(j)) {
+      if (this.lrs.get(j) == lrsI && j - lrsI > 0 && this.symbol.get(j - lrsI) == wanted) {
+        this.lrs.set(i, lrsI + 1);
+        this.sfx.set(i, j);
+        break;
+      }
+    }
+    this.appendRsfx(this.sfx.get(i), i);
+
+    this.updateCum3(i);
+    this.advanceEncoding(false);
+    return i;
+  }
+
+  /** IR 'cum3' for the new state: causal, exact per frame. */
+  private updateCum3(i: i32): void {
+    const h0 = Math.log2(<f64>this.newClusterStates);
+    const m = this.lrs.get(i);
+    const h1 = m == 0 ? h0 : (h0 + Math.log2(<f64>m)) / <f64>m;
+    unchecked(this.irCum3[i - 1] = max(0.0, h0 - h1));
+  }
+
+  /**
+   * Compror encoding (vmo's _encode), advanced as far as the states decide it: a
+   * block [j, i] grows while the next state's lrs covers it, and closes when one
+   * does not. The block still growing at the end is closed only when `final`.
+   * Closing a block settles the 'cum' IR of its frames.
+   */
+  advanceEncoding(final: bool): void {
+    const last = this.n - 1;
+    let j = this.encJ, i = this.encI;
+    while (j < last) {
+      while (i < last && this.lrs.get(i + 1) >= i - j + 1) i++;
+      if (i == last && !final) break;
+      let length: i32;
+      if (i == j) {
+        i++;
+        this.codeLen.push(0);
+        this.codePos.push(i);
+        this.literals++;
+        length = 1;
+      } else {
+        this.codeLen.push(i - j);
+        this.codePos.push(this.sfx.get(i) - i + j + 1);
+        length = i - j;
+      }
+      // Frames j .. j+length-1 share the block's IR.
+      const h0 = Math.log2(<f64>this.literals);
+      const h1 = Math.log2(<f64>this.codeLen.length) / <f64>length;
+      const ir = max(0.0, h0 - h1);
+      for (let f = j; f < j + length; f++) unchecked(this.irCum[f] = ir);
+      this.settledFrames = j + length;
+      j = i;
+    }
+    this.encJ = j;
+    this.encI = i;
+  }
+}

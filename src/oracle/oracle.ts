@@ -1,0 +1,140 @@
+// The Variable Markov Oracle from TypeScript: one wrapper around
+// bindings/wasm/oracle.wasm (assembly/oracle/), used by the CLI, the live engine and
+// the tests. add() takes one feature frame; the arrays read back use vmo's indexing
+// (state 0 is the root, frame t is state t + 1, sfx[0] is null).
+
+import { readFileSync } from "node:fs";
+
+const WASM_PATH = new URL("../../bindings/wasm/oracle.wasm", import.meta.url);
+
+export type DistanceFunction = "euclidean" | "cosine";
+
+interface OracleExports {
+  memory: WebAssembly.Memory;
+  createOracle(dim: number, threshold: number, dfunc: number, capacity: number): number;
+  release(o: number): void;
+  inputPointer(o: number): number;
+  add(o: number): number;
+  finish(o: number): void;
+  nStates(o: number): number;
+  numClusters(o: number): number;
+  sfx(o: number, i: number): number;
+  lrs(o: number, i: number): number;
+  symbol(o: number, i: number): number;
+  trnFirst(o: number, i: number): number;
+  edgeNext(o: number, e: number): number;
+  edgeTarget(o: number, e: number): number;
+  rsfxFirst(o: number, i: number): number;
+  rsfxNext(o: number, i: number): number;
+  codeCount(o: number): number;
+  codeLen(o: number, k: number): number;
+  codePos(o: number, k: number): number;
+  settledFrames(o: number): number;
+  irCum(o: number, frame: number): number;
+  irCum3(o: number, frame: number): number;
+}
+
+let cachedModule: WebAssembly.Module | undefined;
+export function loadOracleModule(): WebAssembly.Module {
+  cachedModule ??= new WebAssembly.Module(readFileSync(WASM_PATH));
+  return cachedModule;
+}
+
+export interface OracleOptions {
+  dim: number;
+  /** Frames closer than this (strictly) count as the same symbol. */
+  threshold: number;
+  dfunc?: DistanceFunction;
+  /** Expected number of frames (storage grows past it if needed). */
+  capacity?: number;
+}
+
+export class OracleError extends Error {
+  override name = "OracleError";
+}
+
+/** One oracle, built incrementally. */
+export class VariableMarkovOracle {
+  readonly dim: number;
+  readonly threshold: number;
+  readonly dfunc: DistanceFunction;
+  private readonly x: OracleExports;
+  private readonly handle: number;
+  private readonly inputOffset: number;
+  private input: Float64Array;
+  private finished = false;
+
+  constructor({ dim, threshold, dfunc = "cosine", capacity = 1024 }: OracleOptions, module = loadOracleModule()) {
+    if (!Number.isInteger(dim) || dim < 1) throw new OracleError(`dim must be a whole number >= 1, got ${dim}`);
+    if (!Number.isFinite(threshold) || threshold < 0) throw new OracleError(`threshold must be a number >= 0, got ${threshold}`);
+    if (dfunc !== "euclidean" && dfunc !== "cosine") throw new OracleError(`dfunc must be euclidean or cosine, got ${dfunc}`);
+    this.dim = dim;
+    this.threshold = threshold;
+    this.dfunc = dfunc;
+    const instance = new WebAssembly.Instance(module, {
+      env: { abort: (_m: number, _f: number, line: number, col: number) => { throw new OracleError(`oracle kernel aborted at ${line}:${col}`); } },
+    });
+    this.x = instance.exports as unknown as OracleExports;
+    this.handle = this.x.createOracle(dim, threshold, dfunc === "cosine" ? 1 : 0, capacity + 1);
+    this.inputOffset = this.x.inputPointer(this.handle);
+    this.input = new Float64Array(this.x.memory.buffer, this.inputOffset, dim);
+  }
+
+  /**
+   * Adds one frame and returns its state (frame index + 1). Frames with NaN or Inf,
+   * or the wrong length, are refused with an OracleError (the oracle is unchanged).
+   */
+  add(frame: ArrayLike<number>): number {
+    if (this.finished) throw new OracleError("the oracle was finished; create a new one to add frames");
+    if (frame.length !== this.dim) throw new OracleError(`frame has ${frame.length} values, the oracle takes ${this.dim}`);
+    for (let k = 0; k < this.dim; k++) {
+      if (!Number.isFinite(frame[k])) throw new OracleError(`frame value ${k} is ${frame[k]}, not a finite number`);
+    }
+    // Memory may grow as the oracle grows, which detaches old views.
+    if (this.input.buffer !== this.x.memory.buffer) this.input = new Float64Array(this.x.memory.buffer, this.inputOffset, this.dim);
+    for (let k = 0; k < this.dim; k++) this.input[k] = frame[k]!;
+    return this.x.add(this.handle);
+  }
+
+  /** Closes the last Compror block so every frame's 'cum' IR is settled. */
+  finish(): void {
+    if (!this.finished) this.x.finish(this.handle);
+    this.finished = true;
+  }
+
+  get nStates(): number { return this.x.nStates(this.handle); }
+  get numClusters(): number { return this.x.numClusters(this.handle); }
+  /** Frames whose 'cum' IR is settled (its Compror block has closed). */
+  get settledFrames(): number { return this.x.settledFrames(this.handle); }
+
+  sfxOf(i: number): number | null { const s = this.x.sfx(this.handle, i); return s < 0 ? null : s; }
+  lrsOf(i: number): number { return this.x.lrs(this.handle, i); }
+  /** Cluster label of state i (null for the root). */
+  symbolOf(i: number): number | null { const s = this.x.symbol(this.handle, i); return s < 0 ? null : s; }
+  /** IR 'cum3' of frame f (0-based): causal, exact as soon as the frame is added. */
+  irCum3Of(f: number): number { return this.x.irCum3(this.handle, f); }
+  /** IR 'cum' of frame f, or null while its Compror block is still open. */
+  irCumOf(f: number): number | null { return f < this.settledFrames ? this.x.irCum(this.handle, f) : null; }
+
+  trnOf(i: number): number[] {
+    const out: number[] = [];
+    for (let e = this.x.trnFirst(this.handle, i); e >= 0; e = this.x.edgeNext(this.handle, e)) out.push(this.x.edgeTarget(this.handle, e));
+    return out;
+  }
+
+  rsfxOf(i: number): number[] {
+    const out: number[] = [];
+    for (let j = this.x.rsfxFirst(this.handle, i); j >= 0; j = this.x.rsfxNext(this.handle, j)) out.push(j);
+    return out;
+  }
+
+  /** Compror code words [length, position] (length 0: a literal). */
+  code(): [number, number][] {
+    return Array.from({ length: this.x.codeCount(this.handle) }, (_, k) => [this.x.codeLen(this.handle, k), this.x.codePos(this.handle, k)]);
+  }
+
+  /** Frees the oracle inside the WASM instance. */
+  dispose(): void {
+    this.x.release(this.handle);
+  }
+}
