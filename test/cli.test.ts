@@ -1,24 +1,11 @@
 // The moodwire command line, run as a user runs it (a child process).
-import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { encodeWav } from "../src/audio/wav.ts";
 import { referenceCases } from "./reference.ts";
-
-const BIN = new URL("../bin/moodwire.js", import.meta.url).pathname;
-
-export async function moodwire(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { maxBuffer: 256 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { BIN, moodwire } from "./run-cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "moodwire-cli-"));
 
