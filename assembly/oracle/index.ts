@@ -7,8 +7,8 @@ import { Oracle } from "./vmo";
 // handed to the host stays here until release().
 const live = new Set<Oracle>();
 
-export function createOracle(dim: i32, threshold: f64, dfunc: i32, capacity: i32): Oracle {
-  const o = new Oracle(dim, threshold, dfunc, capacity);
+export function createOracle(dim: i32, threshold: f64, dfunc: i32, capacity: i32, maxRootCompare: i32): Oracle {
+  const o = new Oracle(dim, threshold, dfunc, capacity, maxRootCompare);
   live.add(o);
   return o;
 }
@@ -32,3 +32,4 @@ export function codePos(o: Oracle, k: i32): i32 { return o.codePos.get(k); }
 export function settledFrames(o: Oracle): i32 { return o.settledFrames; }
 export function irCum(o: Oracle, frame: i32): f64 { return unchecked(o.irCum[frame]); }
 export function irCum3(o: Oracle, frame: i32): f64 { return unchecked(o.irCum3[frame]); }
+export function distancesComputed(o: Oracle): f64 { return o.distances; }

@@ -34,9 +34,17 @@ export class Oracle {
   readonly dim: i32;
   readonly threshold: f64;
   readonly dfunc: i32;
+  /**
+   * At most this many clusters are compared at the root (the most recent ones); 0
+   * compares all, as vmo does. Every new cluster adds a root link, so without a cap
+   * a frame unlike anything costs one distance per cluster ever seen.
+   */
+  readonly maxRootCompare: i32;
   /** Number of states including the root (n_states). */
   n: i32 = 1;
   numClusters: i32 = 0;
+  /** Distances computed so far (the cost of the suffix walks). */
+  distances: f64 = 0;
 
   /** The frame the host writes before add(). */
   readonly input: StaticArray<f64>;
@@ -53,6 +61,8 @@ export class Oracle {
   rsfxTail: IntPool;
   rsfxNext: IntPool;
   clusterNext: IntPool;
+  /** Targets of the root's forward links, in order (for the capped root walk). */
+  rootTargets: IntPool;
   // Forward-link edge pool.
   edgeTarget: IntPool;
   edgeNext: IntPool;
@@ -73,11 +83,12 @@ export class Oracle {
   irCum3: StaticArray<f64>;
   private newClusterStates: i32 = 0;
 
-  constructor(dim: i32, threshold: f64, dfunc: i32, capacity: i32) {
+  constructor(dim: i32, threshold: f64, dfunc: i32, capacity: i32, maxRootCompare: i32) {
     const cap = max(capacity, 16);
     this.dim = dim;
     this.threshold = threshold;
     this.dfunc = dfunc;
+    this.maxRootCompare = maxRootCompare;
     this.input = new StaticArray<f64>(dim);
     this.features = new StaticArray<f64>(cap * dim);
     this.norms = new StaticArray<f64>(cap);
@@ -90,6 +101,7 @@ export class Oracle {
     this.rsfxTail = new IntPool(cap);
     this.rsfxNext = new IntPool(cap);
     this.clusterNext = new IntPool(cap);
+    this.rootTargets = new IntPool(64);
     this.edgeTarget = new IntPool(cap * 2);
     this.edgeNext = new IntPool(cap * 2);
     this.clusterHead = new IntPool(64);
@@ -132,6 +144,7 @@ export class Oracle {
   }
 
   private appendTrn(from: i32, to: i32): void {
+    if (from == 0) this.rootTargets.push(to);
     const e = this.edgeTarget.push(to);
     this.edgeNext.push(NONE);
     const tail = this.trnTail.get(from);
@@ -159,6 +172,7 @@ export class Oracle {
 
   /** Distance between the input frame and state t's feature (scipy's definitions). */
   private distance(t: i32, inputNorm: f64): f64 {
+    this.distances++;
     const dim = this.dim;
     const a = changetype<usize>(this.input);
     const b = changetype<usize>(this.features) + ((<usize>(t * dim)) << 3);
@@ -208,12 +222,24 @@ export class Oracle {
       // The closest forward-link target under the threshold (first one on ties).
       let best = NONE;
       let bestDistance = Infinity;
-      for (let e = this.trnHead.get(k); e != NONE; e = this.edgeNext.get(e)) {
-        const t = this.edgeTarget.get(e);
-        const d = this.distance(t, inputNorm);
-        if (d < this.threshold && d < bestDistance) {
-          best = t;
-          bestDistance = d;
+      const roots = this.rootTargets.length;
+      if (k == 0 && this.maxRootCompare > 0 && roots > this.maxRootCompare) {
+        for (let r = roots - this.maxRootCompare; r < roots; r++) {
+          const t = this.rootTargets.get(r);
+          const d = this.distance(t, inputNorm);
+          if (d < this.threshold && d < bestDistance) {
+            best = t;
+            bestDistance = d;
+          }
+        }
+      } else {
+        for (let e = this.trnHead.get(k); e != NONE; e = this.edgeNext.get(e)) {
+          const t = this.edgeTarget.get(e);
+          const d = this.distance(t, inputNorm);
+          if (d < this.threshold && d < bestDistance) {
+            best = t;
+            bestDistance = d;
+          }
         }
       }
       if (best == NONE) {

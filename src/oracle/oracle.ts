@@ -11,7 +11,7 @@ export type DistanceFunction = "euclidean" | "cosine";
 
 interface OracleExports {
   memory: WebAssembly.Memory;
-  createOracle(dim: number, threshold: number, dfunc: number, capacity: number): number;
+  createOracle(dim: number, threshold: number, dfunc: number, capacity: number, maxRootCompare: number): number;
   release(o: number): void;
   inputPointer(o: number): number;
   add(o: number): number;
@@ -32,6 +32,7 @@ interface OracleExports {
   settledFrames(o: number): number;
   irCum(o: number, frame: number): number;
   irCum3(o: number, frame: number): number;
+  distancesComputed(o: number): number;
 }
 
 let cachedModule: WebAssembly.Module | undefined;
@@ -47,6 +48,11 @@ export interface OracleOptions {
   dfunc?: DistanceFunction;
   /** Expected number of frames (storage grows past it if needed). */
   capacity?: number;
+  /**
+   * Compare a new frame with at most this many (most recent) clusters at the root;
+   * 0 (default) compares all, exactly as vmo. Bounds the worst-case cost per frame.
+   */
+  maxRootCompare?: number;
 }
 
 export class OracleError extends Error {
@@ -64,7 +70,7 @@ export class VariableMarkovOracle {
   private input: Float64Array;
   private finished = false;
 
-  constructor({ dim, threshold, dfunc = "cosine", capacity = 1024 }: OracleOptions, module = loadOracleModule()) {
+  constructor({ dim, threshold, dfunc = "cosine", capacity = 1024, maxRootCompare = 0 }: OracleOptions, module = loadOracleModule()) {
     if (!Number.isInteger(dim) || dim < 1) throw new OracleError(`dim must be a whole number >= 1, got ${dim}`);
     if (!Number.isFinite(threshold) || threshold < 0) throw new OracleError(`threshold must be a number >= 0, got ${threshold}`);
     if (dfunc !== "euclidean" && dfunc !== "cosine") throw new OracleError(`dfunc must be euclidean or cosine, got ${dfunc}`);
@@ -75,7 +81,7 @@ export class VariableMarkovOracle {
       env: { abort: (_m: number, _f: number, line: number, col: number) => { throw new OracleError(`oracle kernel aborted at ${line}:${col}`); } },
     });
     this.x = instance.exports as unknown as OracleExports;
-    this.handle = this.x.createOracle(dim, threshold, dfunc === "cosine" ? 1 : 0, capacity + 1);
+    this.handle = this.x.createOracle(dim, threshold, dfunc === "cosine" ? 1 : 0, capacity + 1, maxRootCompare);
     this.inputOffset = this.x.inputPointer(this.handle);
     this.input = new Float64Array(this.x.memory.buffer, this.inputOffset, dim);
   }
@@ -103,6 +109,8 @@ export class VariableMarkovOracle {
   }
 
   get nStates(): number { return this.x.nStates(this.handle); }
+  /** Distances computed so far (vmo's cdist calls compare a frame with each candidate). */
+  get distancesComputed(): number { return this.x.distancesComputed(this.handle); }
   get numClusters(): number { return this.x.numClusters(this.handle); }
   /** Frames whose 'cum' IR is settled (its Compror block has closed). */
   get settledFrames(): number { return this.x.settledFrames(this.handle); }

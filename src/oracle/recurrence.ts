@@ -16,7 +16,12 @@ export interface RecurrenceMatrix {
   cells: Uint8Array;
 }
 
-export function recurrenceMatrix(o: VariableMarkovOracle, method: RecurrenceMethod): RecurrenceMatrix {
+/**
+ * The recurrence matrix of the whole oracle, or (with `lastFrames`) of its last
+ * frames only, for the sliding-window RQA of the live listener ('rsfx' and 'lrs').
+ */
+export function recurrenceMatrix(o: VariableMarkovOracle, method: RecurrenceMethod, lastFrames?: number): RecurrenceMatrix {
+  if (lastFrames !== undefined) return windowMatrix(o, method, Math.min(lastFrames, o.nStates - 1));
   const n = o.nStates - 1;
   const cells = new Uint8Array(n * n);
   const set = (r: number, c: number) => {
@@ -57,6 +62,28 @@ export function recurrenceMatrix(o: VariableMarkovOracle, method: RecurrenceMeth
     }
   }
   return { n, cells };
+}
+
+/** Frames of the last m only: same cluster ('rsfx') or repeated-suffix diagonals ('lrs'). */
+function windowMatrix(o: VariableMarkovOracle, method: RecurrenceMethod, m: number): RecurrenceMatrix {
+  if (method !== "rsfx" && method !== "lrs") throw new Error(`a windowed recurrence supports rsfx and lrs, not ${method}`);
+  const cells = new Uint8Array(m * m);
+  const first = o.nStates - m; // state of window row 0
+  if (method === "rsfx") {
+    const labels = Int32Array.from({ length: m }, (_, r) => o.symbolOf(first + r)!);
+    for (let r = 0; r < m; r++) for (let c = 0; c < m; c++) if (labels[r] === labels[c]) cells[r * m + c] = 1;
+  } else {
+    for (let r = 0; r < m; r++) {
+      const state = first + r, l = o.lrsOf(state), s = o.sfxOf(state)!;
+      for (let k = 0; k < l; k++) {
+        const a = state - k - first, b = s - k - first;
+        if (a < 0 || b < 0) break;
+        cells[a * m + b] = 1;
+        cells[b * m + a] = 1;
+      }
+    }
+  }
+  return { n: m, cells };
 }
 
 export interface RqaMeasures {

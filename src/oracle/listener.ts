@@ -1,0 +1,234 @@
+// The oracle as the live engine uses it: frame by frame, for days, with a bank of
+// thresholds, motif events and a sliding-window recurrence analysis.
+//
+// Bounded memory (WindowedOracle): each oracle lives for `window` frames. When the
+// serving oracle is half full, a fresh one starts beside it and both take every
+// frame; when the serving one is full, the fresh one (now half full) takes over and
+// the old one is dropped. So at most two oracles of at most `window` frames exist,
+// every frame costs at most two adds, and there is no rebuild spike. What this gives
+// up against vmo's unbounded oracle: structure older than one window is forgotten,
+// and right after a hand-over the serving oracle knows only half a window of past,
+// so IR reads a little higher (more material looks new) than a full-history oracle.
+
+import { VariableMarkovOracle, type DistanceFunction } from "./oracle.ts";
+import { recurrenceMatrix, rqa, type RqaMeasures } from "./recurrence.ts";
+
+export interface WindowedOracleOptions {
+  dim: number;
+  threshold: number;
+  dfunc: DistanceFunction;
+  /** Frames an oracle keeps (default 51,680: ten minutes at 44.1 kHz, hop 512). */
+  window?: number;
+  /** Clusters compared at the root at most (default 256). */
+  maxRootCompare?: number;
+}
+
+/** Global frame number of an oracle's state: the oracle started at `start`. */
+interface Slot {
+  oracle: VariableMarkovOracle;
+  start: number;
+}
+
+export class WindowedOracle {
+  readonly threshold: number;
+  readonly window: number;
+  private readonly options: Required<WindowedOracleOptions>;
+  private serving: Slot;
+  private next: Slot | null = null;
+  private frames = 0;
+
+  constructor(options: WindowedOracleOptions) {
+    this.options = { window: 51_680, maxRootCompare: 256, ...options };
+    if (this.options.window < 4) throw new Error(`window must be at least 4 frames, got ${this.options.window}`);
+    this.threshold = options.threshold;
+    this.window = this.options.window;
+    this.serving = this.open(0);
+  }
+
+  private open(start: number): Slot {
+    const { dim, threshold, dfunc, window, maxRootCompare } = this.options;
+    return { oracle: new VariableMarkovOracle({ dim, threshold, dfunc, capacity: window, maxRootCompare }), start };
+  }
+
+  /** The oracle answering queries now, and the global frame of its first state. */
+  get current(): Slot {
+    return this.serving;
+  }
+
+  /** Frames added since construction. */
+  get frameCount(): number {
+    return this.frames;
+  }
+
+  add(frame: ArrayLike<number>): void {
+    this.serving.oracle.add(frame);
+    this.next?.oracle.add(frame);
+    this.frames++;
+    if (this.frames - this.serving.start >= this.window && this.next) {
+      this.serving.oracle.dispose();
+      this.serving = this.next;
+      this.next = null;
+    }
+    // Half full (also right after a hand-over): start the successor with the next frame.
+    if (!this.next && this.frames - this.serving.start >= Math.floor(this.window / 2)) this.next = this.open(this.frames);
+  }
+}
+
+/** A repeated segment that just ended: frames [start, start + length) repeat [earlierStart, ...). */
+export interface MotifEvent {
+  start: number;
+  length: number;
+  earlierStart: number;
+  /** Threshold of the oracle that heard it. */
+  threshold: number;
+}
+
+/** What the listener knows after each frame (one object, updated in place). */
+export interface OracleFrameState {
+  frame: number;
+  /** The bank's chosen threshold. */
+  threshold: number;
+  /** Causal IR ('cum3') of this frame under the chosen threshold. */
+  ir: number;
+  /** Sum of the causal IR over the choice window, per bank threshold. */
+  windowedIr: Float64Array;
+  /** Length of the repeated suffix ending at this frame (0: new material). */
+  lrs: number;
+  /** Cluster (symbol) of this frame in the chosen oracle. */
+  cluster: number;
+}
+
+export interface OracleListenerOptions {
+  dim: number;
+  dfunc?: DistanceFunction;
+  /** Bank thresholds (default: 8 spaced evenly in log from 0.02 to 0.4 for cosine, 0.5 to 8 for euclidean). */
+  thresholds?: number[];
+  /** Frames per oracle before the bounded hand-over (see WindowedOracle). */
+  window?: number;
+  /** Frames of causal IR summed to compare thresholds (default 430: ~10 s at hop 512, 22.05 kHz... see README). */
+  choiceWindow?: number;
+  /** A challenger must beat the chosen threshold's windowed IR by this fraction... */
+  switchMargin?: number;
+  /** ...for this many frames in a row before the choice changes (default 86). */
+  switchHold?: number;
+  /** Shortest repeated segment reported as a motif, frames (default 8). */
+  minMotif?: number;
+  maxRootCompare?: number;
+}
+
+export function defaultThresholds(dfunc: DistanceFunction, count = 8): number[] {
+  const [lo, hi] = dfunc === "cosine" ? [0.02, 0.4] : [0.5, 8];
+  return Array.from({ length: count }, (_, k) => lo * (hi / lo) ** (k / (count - 1)));
+}
+
+/**
+ * Runs K oracles (a threshold bank) on the same frames, picks the threshold whose
+ * recent causal IR is highest, and reports motifs as they close.
+ *
+ * Choice rule: every frame, each threshold's windowed IR is the sum of its 'cum3'
+ * IR over the last `choiceWindow` frames. The chosen threshold changes only when
+ * another one's windowed IR exceeds the chosen one's by `switchMargin` (default 10%)
+ * for `switchHold` consecutive frames, so the choice does not flicker.
+ */
+export class OracleListener {
+  readonly thresholds: number[];
+  readonly state: OracleFrameState;
+  private readonly bank: WindowedOracle[];
+  private readonly history: Float64Array[]; // ring of per-frame IR per threshold
+  private readonly choiceWindow: number;
+  private readonly switchMargin: number;
+  private readonly switchHold: number;
+  private readonly minMotif: number;
+  private chosen = 0;
+  private challenger = -1;
+  private challengeFrames = 0;
+  private previousLrs: number[];
+  private readonly motifListeners: ((m: MotifEvent) => void)[] = [];
+
+  constructor(options: OracleListenerOptions) {
+    const dfunc = options.dfunc ?? "cosine";
+    this.thresholds = options.thresholds ?? defaultThresholds(dfunc);
+    this.choiceWindow = options.choiceWindow ?? 430;
+    this.switchMargin = options.switchMargin ?? 0.1;
+    this.switchHold = options.switchHold ?? 86;
+    this.minMotif = options.minMotif ?? 8;
+    this.bank = this.thresholds.map((threshold) => new WindowedOracle({ dim: options.dim, threshold, dfunc, window: options.window, maxRootCompare: options.maxRootCompare }));
+    this.history = this.thresholds.map(() => new Float64Array(this.choiceWindow));
+    this.previousLrs = this.thresholds.map(() => 0);
+    this.chosen = Math.floor(this.thresholds.length / 2);
+    this.state = { frame: -1, threshold: this.thresholds[this.chosen]!, ir: 0, windowedIr: new Float64Array(this.thresholds.length), lrs: 0, cluster: 0 };
+  }
+
+  onMotif(listener: (m: MotifEvent) => void): void {
+    this.motifListeners.push(listener);
+  }
+
+  /** Adds a frame to every oracle of the bank and updates `state`. */
+  add(frame: ArrayLike<number>): OracleFrameState {
+    const frameIndex = this.state.frame + 1;
+    const slot = frameIndex % this.choiceWindow;
+    for (let k = 0; k < this.bank.length; k++) {
+      const w = this.bank[k]!;
+      w.add(frame);
+      const { oracle } = w.current;
+      const state = oracle.nStates - 1;
+      const ir = oracle.irCum3Of(state - 1);
+      this.state.windowedIr[k] = this.state.windowedIr[k]! + ir - this.history[k]![slot]!;
+      this.history[k]![slot] = ir;
+      if (k === this.chosen) this.reportMotif(w, state);
+      this.previousLrs[k] = oracle.lrsOf(state);
+    }
+    this.choose();
+    const w = this.bank[this.chosen]!;
+    const { oracle } = w.current;
+    const state = oracle.nStates - 1;
+    this.state.frame = frameIndex;
+    this.state.threshold = this.thresholds[this.chosen]!;
+    this.state.ir = oracle.irCum3Of(state - 1);
+    this.state.lrs = oracle.lrsOf(state);
+    this.state.cluster = oracle.symbolOf(state)!;
+    return this.state;
+  }
+
+  /** lrs grows by one per frame while a repeat continues; when it stops, the repeat closed. */
+  private reportMotif(w: WindowedOracle, state: number): void {
+    const { oracle, start } = w.current;
+    const previous = state - 1;
+    if (previous < 1) return;
+    const length = oracle.lrsOf(previous);
+    if (length < this.minMotif || oracle.lrsOf(state) === length + 1) return;
+    const endState = previous, earlierEnd = oracle.sfxOf(previous)!;
+    const event: MotifEvent = {
+      start: start + endState - length,
+      length,
+      earlierStart: start + earlierEnd - length,
+      threshold: w.threshold,
+    };
+    for (const l of this.motifListeners) l(event);
+  }
+
+  private choose(): void {
+    const ir = this.state.windowedIr;
+    let best = this.chosen;
+    for (let k = 0; k < ir.length; k++) if (ir[k]! > ir[best]!) best = k;
+    if (best === this.chosen || ir[best]! <= ir[this.chosen]! * (1 + this.switchMargin)) {
+      this.challenger = -1;
+      this.challengeFrames = 0;
+      return;
+    }
+    if (best !== this.challenger) {
+      this.challenger = best;
+      this.challengeFrames = 0;
+    }
+    if (++this.challengeFrames >= this.switchHold) {
+      this.chosen = best;
+      this.challenger = -1;
+      this.challengeFrames = 0;
+    }
+  }
+
+  /** RQA of the chosen oracle's last `frames` frames ('rsfx': shared clusters, or 'lrs' diagonals). */
+  recurrence(frames = 256, method: "rsfx" | "lrs" = "rsfx"): RqaMeasures {
+    return rqa(recurrenceMatrix(this.bank[this.chosen]!.current.oracle, method, frames));
+  }
+}
