@@ -1,5 +1,5 @@
 // `moodwire oracle` end to end: features JSON and audio files.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -54,7 +54,25 @@ describe("moodwire oracle", () => {
     expect(out.ir.cum.total).toBeGreaterThan(0);
   });
 
+  it("draws the IR curve and the patterns as SVG and PNG", async () => {
+    const svgPath = join(dir, "plot.svg"), pngPath = join(dir, "plot.png");
+    for (const out of [svgPath, pngPath]) {
+      const { code, stderr } = await moodwire(["oracle-plot", VMO + "input_chroma300.json", "--threshold", "0.2", "--out", out]);
+      expect(code, stderr).toBe(0);
+    }
+    const svg = readFileSync(svgPath, "utf8");
+    expect(svg).toMatch(/^<svg /);
+    expect(svg).toMatch(/10 clusters, 21 patterns, total IR 735\.6/);
+    const ref = JSON.parse(readFileSync(VMO + "oracle_cosine_t0.2.json", "utf8"));
+    const occurrences = (ref.find_repeated_patterns_lower1 as [number[], number][]).reduce((n, p) => n + p[0].length, 0);
+    expect((svg.match(/<title>pattern /g) ?? []).length).toBe(occurrences); // one bar per occurrence
+    const png = readFileSync(pngPath);
+    expect(Array.from(png.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.readUInt32BE(16)).toBe(1000); // width from the IHDR chunk
+  });
+
   it.each([
+    [["oracle-plot", VMO + "input_chroma300.json", "--threshold", "0.2", "--out", "x.gif"], /--out must name a \.svg or \.png file/],
     [["oracle", "/no/such.json", "--threshold", "0.1"], /no such file/],
     [["oracle", VMO + "input_chroma300.json"], /give --threshold T/],
     [["oracle", VMO + "input_chroma300.json", "--threshold", "0.1", "--dfunc", "manhattan"], /--dfunc must be one of cosine, euclidean/],

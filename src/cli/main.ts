@@ -3,7 +3,7 @@
 
 import { ANALYZE_HELP, runAnalyze } from "./analyze.ts";
 import { UsageError } from "./args.ts";
-import { ORACLE_HELP, runOracle } from "./oracle.ts";
+import { ORACLE_HELP, ORACLE_PLOT_HELP, runOracle, runOraclePlot } from "./oracle.ts";
 
 interface Command {
   summary: string;
@@ -14,6 +14,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   analyze: { summary: "features of an audio file or folder (log-mel, MFCC, chroma, ...)", help: ANALYZE_HELP, run: runAnalyze },
   oracle: { summary: "Variable Markov Oracle of a feature sequence or audio file (IR, motifs)", help: ORACLE_HELP, run: runOracle },
+  "oracle-plot": { summary: "draw an oracle's IR curve and repeated patterns (SVG or PNG)", help: ORACLE_PLOT_HELP, run: runOraclePlot },
 };
 
 export const MAIN_HELP = `Usage: moodwire <command> [options]
