@@ -69,6 +69,16 @@ describe("WindowedOracle (bounded for days)", () => {
 });
 
 describe("OracleListener", () => {
+  it("runs every bank oracle with the bounded window by default", () => {
+    const listener = new OracleListener({ dim: 12, thresholds: [0.2] });
+    const bank = (listener as unknown as { bank: WindowedOracle[] }).bank;
+    expect(bank[0]!.window).toBe(WindowedOracle.DEFAULT_WINDOW);
+    const small = new OracleListener({ dim: 12, thresholds: [0.2], window: 64 });
+    for (let t = 0; t < 500; t++) small.add(chroma[t % 300]!);
+    const w = (small as unknown as { bank: WindowedOracle[] }).bank[0]!;
+    expect(w.current.oracle.nStates - 1).toBeLessThanOrEqual(64);
+  });
+
   it("reports a motif when a repeated segment closes, pointing at its earlier occurrence", () => {
     const rand = lcg(7);
     const motif = Array.from({ length: 20 }, () => Array.from({ length: 12 }, rand));

@@ -269,9 +269,13 @@ export class Oracle {
     // _find_better: a state in rsfx[sfx[i]] with the same lrs whose preceding symbol
     // matches extends the repeated suffix by one. rsfx lists are ascending by
     // construction (states are appended in order), as vmo's sort makes them.
+    // A state that just started a cluster is skipped: its symbol is brand new, so no
+    // earlier state can match it, and scanning rsfx[0] (every cluster's first state)
+    // would make each new frame cost O(frames), as it does in vmo.
     const lrsI = this.lrs.get(i);
     const wanted = this.symbol.get(i - lrsI);
-    for (let j = this.rsfxHead.get(this.sfx.get(i)); j != NONE; j = this.rsfxNext.get(j)) {
+    const startedCluster = k == NONE;
+    for (let j = startedCluster ? NONE : this.rsfxHead.get(this.sfx.get(i)); j != NONE; j = this.rsfxNext.get(j)) {
       if (this.lrs.get(j) == lrsI && j - lrsI > 0 && this.symbol.get(j - lrsI) == wanted) {
         this.lrs.set(i, lrsI + 1);
         this.sfx.set(i, j);

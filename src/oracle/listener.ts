@@ -30,6 +30,7 @@ interface Slot {
 }
 
 export class WindowedOracle {
+  static readonly DEFAULT_WINDOW = 51_680;
   readonly threshold: number;
   readonly window: number;
   private readonly options: Required<WindowedOracleOptions>;
@@ -38,8 +39,9 @@ export class WindowedOracle {
   private frames = 0;
 
   constructor(options: WindowedOracleOptions) {
-    this.options = { window: 51_680, maxRootCompare: 256, ...options };
-    if (this.options.window < 4) throw new Error(`window must be at least 4 frames, got ${this.options.window}`);
+    // `??`, not a spread: an explicit `window: undefined` must still get the default.
+    this.options = { ...options, window: options.window ?? WindowedOracle.DEFAULT_WINDOW, maxRootCompare: options.maxRootCompare ?? 256 };
+    if (!Number.isInteger(this.options.window) || this.options.window < 4) throw new Error(`window must be a whole number of frames >= 4, got ${this.options.window}`);
     this.threshold = options.threshold;
     this.window = this.options.window;
     this.serving = this.open(0);
@@ -53,6 +55,11 @@ export class WindowedOracle {
   /** The oracle answering queries now, and the global frame of its first state. */
   get current(): Slot {
     return this.serving;
+  }
+
+  /** WASM memory of the oracles alive now (the serving one and its successor). */
+  get memoryBytes(): number {
+    return this.serving.oracle.memoryBytes + (this.next?.oracle.memoryBytes ?? 0);
   }
 
   /** Frames added since construction. */
@@ -157,6 +164,11 @@ export class OracleListener {
     this.previousLrs = this.thresholds.map(() => 0);
     this.chosen = Math.floor(this.thresholds.length / 2);
     this.state = { frame: -1, threshold: this.thresholds[this.chosen]!, ir: 0, windowedIr: new Float64Array(this.thresholds.length), lrs: 0, cluster: 0 };
+  }
+
+  /** WASM memory held by the whole bank. */
+  get memoryBytes(): number {
+    return this.bank.reduce((sum, w) => sum + w.memoryBytes, 0);
   }
 
   onMotif(listener: (m: MotifEvent) => void): void {

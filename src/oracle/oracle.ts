@@ -109,6 +109,8 @@ export class VariableMarkovOracle {
   }
 
   get nStates(): number { return this.x.nStates(this.handle); }
+  /** Bytes of WASM memory this oracle's instance holds. */
+  get memoryBytes(): number { return this.x.memory.buffer.byteLength; }
   /** Distances computed so far (vmo's cdist calls compare a frame with each candidate). */
   get distancesComputed(): number { return this.x.distancesComputed(this.handle); }
   get numClusters(): number { return this.x.numClusters(this.handle); }

@@ -1,0 +1,107 @@
+// npm run bench:oracle [-- --json] [--memory-frames N]
+// The oracle against the Python vmo's times in ../shared/reference/vmo/timing.json
+// (same data, same machine kind): build time for 10,000 frames of 20-dim vectors,
+// structured and worst case, one oracle and an 8-threshold bank; per-frame update
+// cost of the bank at 10k and 100k frames; memory over 1 M frames with the window on.
+
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { buildOracle } from "../src/oracle/analysis.ts";
+import { OracleListener } from "../src/oracle/listener.ts";
+import { VariableMarkovOracle } from "../src/oracle/oracle.ts";
+import { SHARED_DIR } from "../test/reference.ts";
+
+const VMO = SHARED_DIR.replace(/\/?$/, "/") + "reference/vmo/";
+const { mfccLikeSequence } = (await import(VMO + "gen.mjs")) as { mfccLikeSequence: (n: number, dim?: number) => number[][] };
+const timing = JSON.parse(readFileSync(VMO + "timing.json", "utf8"));
+const { values } = parseArgs({ options: { json: { type: "boolean" }, "memory-frames": { type: "string", default: "1000000" } } });
+const log = (s: string) => { if (!values.json) process.stderr.write(s + "\n"); };
+
+function pythonSeconds(data: string, dfunc: string, n: number): number | undefined {
+  const run = timing.runs.find((r: { data: string; dfunc: string; n_frames: number }) => r.data === data && r.dfunc === dfunc && r.n_frames === n);
+  return run?.build_seconds_min;
+}
+
+function lcg(seed: number) {
+  let s = seed;
+  return () => (s = (s * 1664525 + 1013904223) % 4294967296) / 4294967296;
+}
+const rand = lcg(99);
+const structured = mfccLikeSequence(10_000, 20);
+const random = Array.from({ length: 10_000 }, () => Array.from({ length: 20 }, rand));
+
+function best(fn: () => void, runs = 3): number {
+  let min = Infinity;
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    fn();
+    min = Math.min(min, (performance.now() - t0) / 1000);
+  }
+  return min;
+}
+
+const thresholdsAround = (theta: number) => Array.from({ length: 8 }, (_, k) => theta * 2 ** ((k - 4) / 2));
+const build = (frames: number[][], theta: number, cap = 0) => () => {
+  const o = new VariableMarkovOracle({ dim: 20, threshold: theta, dfunc: "euclidean", capacity: frames.length, maxRootCompare: cap });
+  for (const f of frames) o.add(f);
+  o.finish();
+  o.dispose();
+};
+const bank = (frames: number[][], theta: number, cap = 0) => () => {
+  const l = new OracleListener({ dim: 20, dfunc: "euclidean", thresholds: thresholdsAround(theta), window: 20_000, maxRootCompare: cap });
+  for (const f of frames) l.add(f);
+};
+
+log("build time, 10,000 frames x 20 dims (best of 3)...");
+const pyStructured = pythonSeconds("structured_mfcc_like", "euclidean", 10_000) ?? 0.109;
+const pyWorst = pythonSeconds("uniform_random_worst_case", "euclidean", 10_000) ?? 4.53;
+const rows = [
+  { case: "structured, euclidean 2.0, one oracle", seconds: best(build(structured, 2.0)), python: pyStructured },
+  { case: "worst case (every frame new), euclidean 0.1, one oracle", seconds: best(build(random, 0.1), 1), python: pyWorst },
+  { case: "worst case, one oracle, root cap 256", seconds: best(build(random, 0.1, 256)), python: pyWorst },
+  { case: "structured, 8-threshold bank, root cap 256", seconds: best(bank(structured, 2.0, 256), 1), python: pyStructured * 8 },
+  { case: "worst case, 8-threshold bank, root cap 256", seconds: best(bank(random, 0.1, 256), 1), python: pyWorst * 8 },
+].map((r) => ({ ...r, ratio: r.python / r.seconds }));
+for (const r of rows) log(`  ${r.case}: ${(r.seconds * 1000).toFixed(1)} ms (Python vmo ${(r.python * 1000).toFixed(0)} ms: ${r.ratio.toFixed(1)}x)`);
+
+log("per-frame update of the 8-threshold bank (structured, root cap 256, window on)...");
+function perFrame(total: number): { p50_us: number; p99_us: number } {
+  const frames = mfccLikeSequence(total, 20);
+  const l = new OracleListener({ dim: 20, dfunc: "euclidean", thresholds: thresholdsAround(2.0), maxRootCompare: 256 });
+  const measured = new Float64Array(Math.min(10_000, total));
+  for (let t = 0; t < total; t++) {
+    const t0 = performance.now();
+    l.add(frames[t]!);
+    if (t >= total - measured.length) measured[t - (total - measured.length)] = (performance.now() - t0) * 1000;
+  }
+  measured.sort();
+  return { p50_us: measured[Math.floor(measured.length * 0.5)]!, p99_us: measured[Math.floor(measured.length * 0.99)]! };
+}
+const update10k = perFrame(10_000);
+const update100k = perFrame(100_000);
+log(`  at 10k frames: p50 ${update10k.p50_us.toFixed(1)} us, p99 ${update10k.p99_us.toFixed(1)} us; at 100k: p50 ${update100k.p50_us.toFixed(1)} us, p99 ${update100k.p99_us.toFixed(1)} us`);
+
+const memoryFrames = Number(values["memory-frames"]);
+log(`memory over ${memoryFrames.toLocaleString()} frames, 8-threshold bank, window 51,680 frames (10 min)...`);
+const memory: { frames: number; wasm_mb: number; rss_mb: number; heap_mb: number }[] = [];
+{
+  const l = new OracleListener({ dim: 20, dfunc: "euclidean", thresholds: thresholdsAround(2.0), maxRootCompare: 256 });
+  const chunk = mfccLikeSequence(100_000, 20);
+  for (let t = 1; t <= memoryFrames; t++) {
+    l.add(chunk[t % chunk.length]!);
+    if (t % 100_000 === 0) {
+      const m = process.memoryUsage();
+      memory.push({ frames: t, wasm_mb: l.memoryBytes / 2 ** 20, rss_mb: m.rss / 2 ** 20, heap_mb: m.heapUsed / 2 ** 20 });
+      log(`  ${t.toLocaleString()} frames: WASM ${(l.memoryBytes / 2 ** 20).toFixed(1)} MB, RSS ${(m.rss / 2 ** 20).toFixed(0)} MB`);
+    }
+  }
+}
+
+if (values.json) {
+  console.log(JSON.stringify({ build: rows, update_8_bank: { at_10k: update10k, at_100k: update100k }, memory }));
+} else {
+  console.log("\n| case (10,000 frames x 20 dims) | moodwire | Python vmo | moodwire is |\n|---|---:|---:|---:|");
+  for (const r of rows) console.log(`| ${r.case} | ${(r.seconds * 1000).toFixed(1)} ms | ${(r.python * 1000).toFixed(0)} ms | ${r.ratio.toFixed(1)}x faster |`);
+  console.log(`\n8-threshold bank, per-frame update: p50 ${update10k.p50_us.toFixed(1)} us / p99 ${update10k.p99_us.toFixed(1)} us at 10k frames; p50 ${update100k.p50_us.toFixed(1)} us / p99 ${update100k.p99_us.toFixed(1)} us at 100k frames`);
+  console.log(`Memory with the window on: ${memory.map((m) => `${m.frames / 1000}k: ${m.wasm_mb.toFixed(0)} MB WASM / ${m.rss_mb.toFixed(0)} MB RSS`).join(", ")}`);
+}
