@@ -105,6 +105,23 @@ describe("OracleListener", () => {
     expect(ir[k]! * 1.1).toBeGreaterThanOrEqual(Math.max(...ir));
   });
 
+  it("exposes sfx, causal IR and the latest settled cum IR after every frame, as vmo computes them", () => {
+    const listener = new OracleListener({ dim: 12, thresholds: [0.2], window: 10_000 });
+    const full = buildOracle(chroma, 0.2, "cosine");
+    let lastSettled = -1;
+    for (let t = 0; t < chroma.length; t++) {
+      const st = listener.add(chroma[t]!);
+      expect(st.ir).toBe(full.irCum3Of(t));
+      expect(st.lrs).toBe(full.lrsOf(t + 1));
+      const s = full.sfxOf(t + 1)!;
+      expect(st.sfx).toBe(s === 0 ? -1 : s - 1);
+      expect(st.settledFrame).toBeGreaterThanOrEqual(lastSettled);
+      lastSettled = st.settledFrame;
+      if (st.settledFrame >= 0) expect(st.settledIr).toBe(full.irCumOf(st.settledFrame));
+    }
+    expect(lastSettled).toBeGreaterThan(200);
+  });
+
   it("keeps the per-frame state in one object (no allocation for the reader)", () => {
     const listener = new OracleListener({ dim: 12, thresholds: [0.1, 0.2] });
     const a = listener.add(chroma[0]!), b = listener.add(chroma[1]!);

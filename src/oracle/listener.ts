@@ -101,6 +101,12 @@ export interface OracleFrameState {
   windowedIr: Float64Array;
   /** Length of the repeated suffix ending at this frame (0: new material). */
   lrs: number;
+  /** Global frame this frame's suffix link points to (-1: the root, i.e. new material). */
+  sfx: number;
+  /** The latest settled 'cum' IR (vmo's default IR, known when a Compror block closes)... */
+  settledIr: number;
+  /** ...and the frame it belongs to (-1 while none has settled). */
+  settledFrame: number;
   /** Cluster (symbol) of this frame in the chosen oracle. */
   cluster: number;
 }
@@ -163,7 +169,7 @@ export class OracleListener {
     this.history = this.thresholds.map(() => new Float64Array(this.choiceWindow));
     this.previousLrs = this.thresholds.map(() => 0);
     this.chosen = Math.floor(this.thresholds.length / 2);
-    this.state = { frame: -1, threshold: this.thresholds[this.chosen]!, ir: 0, windowedIr: new Float64Array(this.thresholds.length), lrs: 0, cluster: 0 };
+    this.state = { frame: -1, threshold: this.thresholds[this.chosen]!, ir: 0, windowedIr: new Float64Array(this.thresholds.length), lrs: 0, sfx: -1, settledIr: 0, settledFrame: -1, cluster: 0 };
   }
 
   /** WASM memory held by the whole bank. */
@@ -192,8 +198,15 @@ export class OracleListener {
     }
     this.choose();
     const w = this.bank[this.chosen]!;
-    const { oracle } = w.current;
+    const { oracle, start } = w.current;
     const state = oracle.nStates - 1;
+    const sfx = oracle.sfxOf(state)!;
+    const settled = oracle.settledFrames;
+    this.state.sfx = sfx === 0 ? -1 : start + sfx - 1;
+    if (settled > 0) {
+      this.state.settledFrame = start + settled - 1;
+      this.state.settledIr = oracle.irCumOf(settled - 1)!;
+    }
     this.state.frame = frameIndex;
     this.state.threshold = this.thresholds[this.chosen]!;
     this.state.ir = oracle.irCum3Of(state - 1);
