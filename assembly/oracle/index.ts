@@ -16,6 +16,7 @@ export function release(o: Oracle): void { live.delete(o); }
 export function inputPointer(o: Oracle): usize { return changetype<usize>(o.input); }
 export function add(o: Oracle): i32 { return o.add(); }
 export function finish(o: Oracle): void { o.advanceEncoding(true); }
+export function reset(o: Oracle): void { o.reset(); }
 export function nStates(o: Oracle): i32 { return o.n; }
 export function numClusters(o: Oracle): i32 { return o.numClusters; }
 export function sfx(o: Oracle, i: i32): i32 { return o.sfx.get(i); }

@@ -32,6 +32,8 @@ class IntPool {
 
 export class Oracle {
   readonly dim: i32;
+  /** Floats per stored feature: dim rounded up to even (zero pad) for f64x2 loops. */
+  readonly stride: i32;
   readonly threshold: f64;
   readonly dfunc: i32;
   /**
@@ -85,12 +87,14 @@ export class Oracle {
 
   constructor(dim: i32, threshold: f64, dfunc: i32, capacity: i32, maxRootCompare: i32) {
     const cap = max(capacity, 16);
+    const stride = (dim + 1) & ~1;
     this.dim = dim;
+    this.stride = stride;
     this.threshold = threshold;
     this.dfunc = dfunc;
     this.maxRootCompare = maxRootCompare;
-    this.input = new StaticArray<f64>(dim);
-    this.features = new StaticArray<f64>(cap * dim);
+    this.input = new StaticArray<f64>(stride);
+    this.features = new StaticArray<f64>(cap * stride);
     this.norms = new StaticArray<f64>(cap);
     this.sfx = new IntPool(cap);
     this.lrs = new IntPool(cap);
@@ -113,6 +117,25 @@ export class Oracle {
     this.pushStateSlots(NONE, 0, NONE);
   }
 
+  /** Empties the oracle, keeping its storage: reuse costs no allocation. */
+  reset(): void {
+    this.n = 1;
+    this.numClusters = 0;
+    this.distances = 0;
+    this.encJ = 0;
+    this.encI = 0;
+    this.literals = 0;
+    this.settledFrames = 0;
+    this.newClusterStates = 0;
+    this.sfx.length = 0; this.lrs.length = 0; this.symbol.length = 0;
+    this.trnHead.length = 0; this.trnTail.length = 0;
+    this.rsfxHead.length = 0; this.rsfxTail.length = 0; this.rsfxNext.length = 0;
+    this.clusterNext.length = 0; this.clusterHead.length = 0; this.clusterTail.length = 0;
+    this.rootTargets.length = 0; this.edgeTarget.length = 0; this.edgeNext.length = 0;
+    this.codeLen.length = 0; this.codePos.length = 0;
+    this.pushStateSlots(NONE, 0, NONE);
+  }
+
   private pushStateSlots(sfx: i32, lrs: i32, symbol: i32): void {
     this.sfx.push(sfx);
     this.lrs.push(lrs);
@@ -126,11 +149,11 @@ export class Oracle {
   }
 
   private ensureFeatureCapacity(states: i32): void {
-    if (states * this.dim <= this.features.length) return;
+    if (states * this.stride <= this.features.length) return;
     let cap = this.norms.length;
     while (cap < states) cap <<= 1;
-    const f = new StaticArray<f64>(cap * this.dim);
-    memory.copy(changetype<usize>(f), changetype<usize>(this.features), (<usize>this.n * this.dim) << 3);
+    const f = new StaticArray<f64>(cap * this.stride);
+    memory.copy(changetype<usize>(f), changetype<usize>(this.features), (<usize>this.n * this.stride) << 3);
     this.features = f;
     const nn = new StaticArray<f64>(cap);
     memory.copy(changetype<usize>(nn), changetype<usize>(this.norms), (<usize>this.n) << 3);
@@ -170,23 +193,30 @@ export class Oracle {
     this.clusterTail.set(c, state);
   }
 
-  /** Distance between the input frame and state t's feature (scipy's definitions). */
+  /**
+   * Distance between the input frame and state t's feature (scipy's definitions),
+   * two dimensions per step (features are zero-padded to an even length).
+   */
   private distance(t: i32, inputNorm: f64): f64 {
     this.distances++;
-    const dim = this.dim;
+    const pairs = this.stride;
     const a = changetype<usize>(this.input);
-    const b = changetype<usize>(this.features) + ((<usize>(t * dim)) << 3);
+    const b = changetype<usize>(this.features) + ((<usize>(t * pairs)) << 3);
+    let acc = f64x2.splat(0);
     if (this.dfunc == DFUNC_COSINE) {
-      let uv: f64 = 0;
-      for (let k = 0; k < dim; k++) uv += load<f64>(a + ((<usize>k) << 3)) * load<f64>(b + ((<usize>k) << 3));
+      for (let k = 0; k < pairs; k += 2) {
+        const off = (<usize>k) << 3;
+        acc = f64x2.add(acc, f64x2.mul(v128.load(a + off), v128.load(b + off)));
+      }
+      const uv = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
       return 1.0 - uv / (inputNorm * unchecked(this.norms[t]));
     }
-    let s: f64 = 0;
-    for (let k = 0; k < dim; k++) {
-      const d = load<f64>(a + ((<usize>k) << 3)) - load<f64>(b + ((<usize>k) << 3));
-      s += d * d;
+    for (let k = 0; k < pairs; k += 2) {
+      const off = (<usize>k) << 3;
+      const d = f64x2.sub(v128.load(a + off), v128.load(b + off));
+      acc = f64x2.add(acc, f64x2.mul(d, d));
     }
-    return Math.sqrt(s);
+    return Math.sqrt(f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1));
   }
 
   /** Length of the common suffix rule (vmo's _len_common_suffix). */
@@ -199,12 +229,11 @@ export class Oracle {
 
   /** Adds the frame in `input`; returns the new state's index. */
   add(): i32 {
-    const dim = this.dim;
     const i = this.n;
     this.ensureFeatureCapacity(i + 1);
     let norm2: f64 = 0;
-    const dst = changetype<usize>(this.features) + ((<usize>(i * dim)) << 3);
-    for (let k = 0; k < dim; k++) {
+    const dst = changetype<usize>(this.features) + ((<usize>(i * this.stride)) << 3);
+    for (let k = 0; k < this.stride; k++) {
       const v = unchecked(this.input[k]);
       store<f64>(dst + ((<usize>k) << 3), v);
       norm2 += v * v;

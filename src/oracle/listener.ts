@@ -5,7 +5,8 @@
 // serving oracle is half full, a fresh one starts beside it and both take every
 // frame; when the serving one is full, the fresh one (now half full) takes over and
 // the old one is dropped. So at most two oracles of at most `window` frames exist,
-// every frame costs at most two adds, and there is no rebuild spike. What this gives
+// every frame costs at most two adds, and there is no rebuild spike (the retired
+// oracle is emptied and reused, so a hand-over allocates nothing). What this gives
 // up against vmo's unbounded oracle: structure older than one window is forgotten,
 // and right after a hand-over the serving oracle knows only half a window of past,
 // so IR reads a little higher (more material looks new) than a full-history oracle.
@@ -36,6 +37,8 @@ export class WindowedOracle {
   private readonly options: Required<WindowedOracleOptions>;
   private serving: Slot;
   private next: Slot | null = null;
+  /** The retired oracle, emptied, waiting to become the next one (no new allocation). */
+  private spare: VariableMarkovOracle | null = null;
   private frames = 0;
 
   constructor(options: WindowedOracleOptions) {
@@ -48,6 +51,11 @@ export class WindowedOracle {
   }
 
   private open(start: number): Slot {
+    if (this.spare) {
+      const oracle = this.spare;
+      this.spare = null;
+      return { oracle, start };
+    }
     const { dim, threshold, dfunc, window, maxRootCompare } = this.options;
     return { oracle: new VariableMarkovOracle({ dim, threshold, dfunc, capacity: window, maxRootCompare }), start };
   }
@@ -72,7 +80,8 @@ export class WindowedOracle {
     this.next?.oracle.add(frame);
     this.frames++;
     if (this.frames - this.serving.start >= this.window && this.next) {
-      this.serving.oracle.dispose();
+      this.serving.oracle.reset();
+      this.spare = this.serving.oracle;
       this.serving = this.next;
       this.next = null;
     }

@@ -16,6 +16,7 @@ interface OracleExports {
   inputPointer(o: number): number;
   add(o: number): number;
   finish(o: number): void;
+  reset(o: number): void;
   nStates(o: number): number;
   numClusters(o: number): number;
   sfx(o: number, i: number): number;
@@ -141,6 +142,12 @@ export class VariableMarkovOracle {
   /** Compror code words [length, position] (length 0: a literal). */
   code(): [number, number][] {
     return Array.from({ length: this.x.codeCount(this.handle) }, (_, k) => [this.x.codeLen(this.handle, k), this.x.codePos(this.handle, k)]);
+  }
+
+  /** Empties the oracle for reuse; its storage is kept, so this allocates nothing. */
+  reset(): void {
+    this.x.reset(this.handle);
+    this.finished = false;
   }
 
   /** Frees the oracle inside the WASM instance. */
