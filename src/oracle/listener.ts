@@ -127,11 +127,11 @@ export interface OracleListenerOptions {
   thresholds?: number[];
   /** Frames per oracle before the bounded hand-over (see WindowedOracle). */
   window?: number;
-  /** Frames of causal IR summed to compare thresholds (default 430: ~10 s at hop 512, 22.05 kHz... see README). */
+  /** Frames of causal IR summed to compare thresholds (default 430: 5 s at 44.1 kHz, hop 512). */
   choiceWindow?: number;
   /** A challenger must beat the chosen threshold's windowed IR by this fraction... */
   switchMargin?: number;
-  /** ...for this many frames in a row before the choice changes (default 86). */
+  /** ...for this many frames in a row before the choice changes (default 86: 1 s at 44.1 kHz, hop 512). */
   switchHold?: number;
   /** Shortest repeated segment reported as a motif, frames (default 8). */
   minMotif?: number;
