@@ -128,6 +128,20 @@ export class RealFft {
     }
   }
 
+  /** One bin of the split step: X[k] = E[k] + w^k O[k] from Z[k] and conj(Z[half - k]). */
+  private splitBin(k: i32): void {
+    const half = this.half;
+    const a = k == half ? 0 : k;
+    const m = k == 0 ? 0 : half - k;
+    const kr = unchecked(this.re[a]), ki = unchecked(this.im[a]);
+    const mr = unchecked(this.re[m]), mi = unchecked(this.im[m]);
+    const er = 0.5 * (kr + mr), ei = 0.5 * (ki - mi);
+    const or = 0.5 * (ki + mi), oi = -0.5 * (kr - mr);
+    const wr = unchecked(this.splitRe[k]), wi = unchecked(this.splitIm[k]);
+    unchecked(this.outRe[k] = er + wr * or - wi * oi);
+    unchecked(this.outIm[k] = ei + wr * oi + wi * or);
+  }
+
   /**
    * Transforms what the caller stored in re/im: sample 2i goes to re[bitrev[i]] and
    * sample 2i+1 to im[bitrev[i]]. The spectrum (bins 0..n/2) lands in outRe/outIm.
@@ -163,17 +177,25 @@ export class RealFft {
     const zr = changetype<usize>(this.re), zi = changetype<usize>(this.im);
     const sr = changetype<usize>(this.splitRe), si = changetype<usize>(this.splitIm);
     const xr = changetype<usize>(this.outRe), xi = changetype<usize>(this.outIm);
-    for (let k = 0; k <= half; k++) {
-      const a = (<usize>(k == half ? 0 : k)) << 3;
-      const m = (<usize>(k == 0 ? 0 : half - k)) << 3;
-      const kr = load<f64>(zr + a), ki = load<f64>(zi + a);
-      const mr = load<f64>(zr + m), mi = load<f64>(zi + m);
-      const er = 0.5 * (kr + mr), ei = 0.5 * (ki - mi);
-      const or = 0.5 * (ki + mi), oi = -0.5 * (kr - mr);
-      const off = (<usize>k) << 3;
-      const wr = load<f64>(sr + off), wi = load<f64>(si + off);
-      store<f64>(xr + off, er + wr * or - wi * oi);
-      store<f64>(xi + off, ei + wr * oi + wi * or);
+    // Bins 0, half - 1 and half one at a time; bins 1 .. half - 2 two at a time, the
+    // mirrored Z[half - k] pair loaded in one go and its lanes swapped.
+    this.splitBin(0);
+    const half8 = (<usize>half) << 3;
+    const h = f64x2.splat(0.5);
+    for (let k = 1; k <= half - 3; k += 2) {
+      const a = (<usize>k) << 3;
+      const kr = v128.load(zr + a), ki = v128.load(zi + a);
+      const mAt = half8 - a - 8; // Z[half-k-1], Z[half-k]
+      const mr = v128.shuffle<f64>(v128.load(zr + mAt), v128.load(zr + mAt), 1, 0);
+      const mi = v128.shuffle<f64>(v128.load(zi + mAt), v128.load(zi + mAt), 1, 0);
+      const er = f64x2.mul(h, f64x2.add(kr, mr)), ei = f64x2.mul(h, f64x2.sub(ki, mi));
+      const or = f64x2.mul(h, f64x2.add(ki, mi)), oi = f64x2.neg(f64x2.mul(h, f64x2.sub(kr, mr)));
+      const wr = v128.load(sr + a), wi = v128.load(si + a);
+      v128.store(xr + a, f64x2.sub(f64x2.add(er, f64x2.mul(wr, or)), f64x2.mul(wi, oi)));
+      v128.store(xi + a, f64x2.add(f64x2.add(ei, f64x2.mul(wr, oi)), f64x2.mul(wi, or)));
     }
+    // half is even, so the pairs above end at half - 2.
+    this.splitBin(half - 1);
+    this.splitBin(half);
   }
 }
