@@ -57,7 +57,8 @@ export class FrameAnalyzer {
   private windowOdd: StaticArray<f64>;
   private mel: MelFilterbank;
   private chroma: StaticArray<f32>;
-  private dct: StaticArray<f64>;
+  private dct: StaticArray<f32>;
+  private dctStride: i32;
   private binFreq: StaticArray<f64>;
   private power: StaticArray<f64>;
   private powerF32: StaticArray<f32>;
@@ -119,7 +120,13 @@ export class FrameAnalyzer {
     this.windowOdd = windowOdd;
     this.mel = new MelFilterbank(sampleRate, nFft, nMels, fmin, fmax);
     this.chroma = chromaFilterbank(sampleRate, nFft, nBinsPadded);
-    this.dct = dctMatrix(nMels, nMfcc);
+    // Float32 DCT rows padded to a multiple of four (see computeMfcc).
+    const dctStride = (nMels + 3) & ~3;
+    const dct64 = dctMatrix(nMels, nMfcc);
+    const dct = new StaticArray<f32>(nMfcc * dctStride);
+    for (let k = 0; k < nMfcc; k++) for (let i = 0; i < nMels; i++) unchecked(dct[k * dctStride + i] = <f32>dct64[k * nMels + i]);
+    this.dct = dct;
+    this.dctStride = dctStride;
     this.binFreq = binFreq;
     this.power = new StaticArray<f64>(nBinsEven);
     this.powerF32 = new StaticArray<f32>(nBinsPadded);
@@ -313,22 +320,26 @@ export class FrameAnalyzer {
     }
   }
 
+  /**
+   * MFCC = DCT-II of the log-mel, in float32 four bands at a time, reading the float32
+   * log-mel this row already holds (float32 rounding is ~1e-4 against MFCC's
+   * 1e-3 + 1e-5*|v| allowance). The DCT rows are zero-padded to a multiple of four,
+   * so the few values read past the log-mel (this row's MFCC slots, always finite)
+   * are multiplied by zero.
+   */
   private computeMfcc(out: usize): void {
-    const nMels = this.nMels;
     const base = out + ((<usize>this.offsetMfcc) << 2);
-    const logmel = changetype<usize>(this.logmel);
+    const logmel = out + ((<usize>this.offsetLogmel) << 2);
     const dct = changetype<usize>(this.dct);
-    const pairs = nMels & ~1;
+    const stride = this.dctStride;
     for (let k = 0; k < this.nMfcc; k++) {
-      const row = dct + ((<usize>(k * nMels)) << 3);
-      let acc = f64x2.splat(0);
-      for (let i = 0; i < pairs; i += 2) {
-        const off = (<usize>i) << 3;
-        acc = f64x2.add(acc, f64x2.mul(v128.load(row + off), v128.load(logmel + off)));
+      const row = dct + ((<usize>(k * stride)) << 2);
+      let acc = f32x4.splat(0);
+      for (let i = 0; i < stride; i += 4) {
+        const off = (<usize>i) << 2;
+        acc = f32x4.add(acc, f32x4.mul(v128.load(row + off), v128.load(logmel + off)));
       }
-      let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-      if (pairs < nMels) sum += load<f64>(row + ((<usize>pairs) << 3)) * load<f64>(logmel + ((<usize>pairs) << 3));
-      store<f32>(base + ((<usize>k) << 2), <f32>sum);
+      store<f32>(base + ((<usize>k) << 2), horizontalSum(acc));
     }
   }
 
