@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { buildOracle } from "../src/oracle/analysis.ts";
 import { OracleListener } from "../src/oracle/listener.ts";
-import { VariableMarkovOracle } from "../src/oracle/oracle.ts";
+import { oracleMemoryBytes, VariableMarkovOracle } from "../src/oracle/oracle.ts";
 import { SHARED_DIR } from "../test/reference.ts";
 
 const VMO = SHARED_DIR.replace(/\/?$/, "/") + "reference/vmo/";
@@ -99,8 +99,8 @@ const memory: { frames: number; wasm_mb: number; rss_mb: number; heap_mb: number
     l.add(chunk[t % chunk.length]!);
     if (t % 100_000 === 0) {
       const m = process.memoryUsage();
-      memory.push({ frames: t, wasm_mb: l.memoryBytes / 2 ** 20, rss_mb: m.rss / 2 ** 20, heap_mb: m.heapUsed / 2 ** 20 });
-      log(`  ${t.toLocaleString()} frames: WASM ${(l.memoryBytes / 2 ** 20).toFixed(1)} MB, RSS ${(m.rss / 2 ** 20).toFixed(0)} MB`);
+      memory.push({ frames: t, wasm_mb: oracleMemoryBytes() / 2 ** 20, rss_mb: m.rss / 2 ** 20, heap_mb: m.heapUsed / 2 ** 20 });
+      log(`  ${t.toLocaleString()} frames: WASM ${(oracleMemoryBytes() / 2 ** 20).toFixed(1)} MB, RSS ${(m.rss / 2 ** 20).toFixed(0)} MB`);
     }
   }
 }

@@ -65,11 +65,6 @@ export class WindowedOracle {
     return this.serving;
   }
 
-  /** WASM memory of the oracles alive now (the serving one and its successor). */
-  get memoryBytes(): number {
-    return this.serving.oracle.memoryBytes + (this.next?.oracle.memoryBytes ?? 0);
-  }
-
   /** Frames added since construction. */
   get frameCount(): number {
     return this.frames;
@@ -179,11 +174,6 @@ export class OracleListener {
     this.previousLrs = this.thresholds.map(() => 0);
     this.chosen = Math.floor(this.thresholds.length / 2);
     this.state = { frame: -1, threshold: this.thresholds[this.chosen]!, ir: 0, windowedIr: new Float64Array(this.thresholds.length), lrs: 0, sfx: -1, settledIr: 0, settledFrame: -1, cluster: 0 };
-  }
-
-  /** WASM memory held by the whole bank. */
-  get memoryBytes(): number {
-    return this.bank.reduce((sum, w) => sum + w.memoryBytes, 0);
   }
 
   onMotif(listener: (m: MotifEvent) => void): void {

@@ -42,6 +42,29 @@ export function loadOracleModule(): WebAssembly.Module {
   return cachedModule;
 }
 
+/**
+ * All oracles of a thread share one instance, so the memory a disposed oracle leaves
+ * is reused by the next one (a fresh instance's first touch of its memory costs
+ * about 4 ms per MB in page faults on this VM, and find_threshold builds many).
+ */
+const sharedInstances = new WeakMap<WebAssembly.Module, OracleExports>();
+function instanceFor(module: WebAssembly.Module): OracleExports {
+  let x = sharedInstances.get(module);
+  if (!x) {
+    const instance = new WebAssembly.Instance(module, {
+      env: { abort: (_m: number, _f: number, line: number, col: number) => { throw new OracleError(`oracle kernel aborted at ${line}:${col}`); } },
+    });
+    x = instance.exports as unknown as OracleExports;
+    sharedInstances.set(module, x);
+  }
+  return x;
+}
+
+/** Bytes of WASM memory all oracles of this thread hold together. */
+export function oracleMemoryBytes(module = loadOracleModule()): number {
+  return instanceFor(module).memory.buffer.byteLength;
+}
+
 export interface OracleOptions {
   dim: number;
   /** Frames closer than this (strictly) count as the same symbol. */
@@ -70,6 +93,7 @@ export class VariableMarkovOracle {
   private readonly inputOffset: number;
   private input: Float64Array;
   private finished = false;
+  private disposed = false;
 
   constructor({ dim, threshold, dfunc = "cosine", capacity = 1024, maxRootCompare = 0 }: OracleOptions, module = loadOracleModule()) {
     if (!Number.isInteger(dim) || dim < 1) throw new OracleError(`dim must be a whole number >= 1, got ${dim}`);
@@ -78,10 +102,7 @@ export class VariableMarkovOracle {
     this.dim = dim;
     this.threshold = threshold;
     this.dfunc = dfunc;
-    const instance = new WebAssembly.Instance(module, {
-      env: { abort: (_m: number, _f: number, line: number, col: number) => { throw new OracleError(`oracle kernel aborted at ${line}:${col}`); } },
-    });
-    this.x = instance.exports as unknown as OracleExports;
+    this.x = instanceFor(module);
     this.handle = this.x.createOracle(dim, threshold, dfunc === "cosine" ? 1 : 0, capacity + 1, maxRootCompare);
     this.inputOffset = this.x.inputPointer(this.handle);
     this.input = new Float64Array(this.x.memory.buffer, this.inputOffset, dim);
@@ -110,8 +131,6 @@ export class VariableMarkovOracle {
   }
 
   get nStates(): number { return this.x.nStates(this.handle); }
-  /** Bytes of WASM memory this oracle's instance holds. */
-  get memoryBytes(): number { return this.x.memory.buffer.byteLength; }
   /** Distances computed so far (vmo's cdist calls compare a frame with each candidate). */
   get distancesComputed(): number { return this.x.distancesComputed(this.handle); }
   get numClusters(): number { return this.x.numClusters(this.handle); }
@@ -150,8 +169,10 @@ export class VariableMarkovOracle {
     this.finished = false;
   }
 
-  /** Frees the oracle inside the WASM instance. */
+  /** Frees the oracle inside the shared WASM instance (its memory is reused). */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.x.release(this.handle);
   }
 }
