@@ -4,7 +4,9 @@
 // structured and worst case, one oracle and an 8-threshold bank; per-frame update
 // cost of the bank at 10k and 100k frames; memory over 1 M frames with the window on.
 
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { buildOracle } from "../src/oracle/analysis.ts";
 import { OracleListener } from "../src/oracle/listener.ts";
@@ -14,7 +16,7 @@ import { SHARED_DIR } from "../test/reference.ts";
 const VMO = SHARED_DIR.replace(/\/?$/, "/") + "reference/vmo/";
 const { mfccLikeSequence } = (await import(VMO + "gen.mjs")) as { mfccLikeSequence: (n: number, dim?: number) => number[][] };
 const timing = JSON.parse(readFileSync(VMO + "timing.json", "utf8"));
-const { values } = parseArgs({ options: { json: { type: "boolean" }, "memory-frames": { type: "string", default: "1000000" } } });
+const { values } = parseArgs({ options: { json: { type: "boolean" }, "memory-frames": { type: "string", default: "1000000" }, "memory-only": { type: "boolean" } } });
 const log = (s: string) => { if (!values.json) process.stderr.write(s + "\n"); };
 
 function pythonSeconds(data: string, dfunc: string, n: number): number | undefined {
@@ -60,6 +62,11 @@ const bank = (frames: number[][], theta: number, cap = 0) => () => {
   for (const f of frames) l.add(f);
 };
 
+if (values["memory-only"]) {
+  console.log(JSON.stringify(memoryRun(Number(values["memory-frames"]))));
+  process.exit(0);
+}
+
 log("build time, 10,000 frames x 20 dims (best of 5 after warm-up; 2 for the slow cases)...");
 const pyStructured = pythonSeconds("structured_mfcc_like", "euclidean", 10_000) ?? 0.109;
 const pyWorst = pythonSeconds("uniform_random_worst_case", "euclidean", 10_000) ?? 4.53;
@@ -89,10 +96,9 @@ const update10k = perFrame(10_000);
 const update100k = perFrame(100_000);
 log(`  at 10k frames: p50 ${update10k.p50_us.toFixed(1)} us, p99 ${update10k.p99_us.toFixed(1)} us; at 100k: p50 ${update100k.p50_us.toFixed(1)} us, p99 ${update100k.p99_us.toFixed(1)} us`);
 
-const memoryFrames = Number(values["memory-frames"]);
-log(`memory over ${memoryFrames.toLocaleString()} frames, 8-threshold bank, window 51,680 frames (10 min)...`);
-const memory: { frames: number; wasm_mb: number; rss_mb: number; heap_mb: number }[] = [];
-{
+/** The listener alone in a fresh process, as a live engine runs it: memory every 100k frames. */
+function memoryRun(memoryFrames: number) {
+  const memory: { frames: number; wasm_mb: number; rss_mb: number; heap_mb: number }[] = [];
   const l = new OracleListener({ dim: 20, dfunc: "euclidean", thresholds: thresholdsAround(2.0), maxRootCompare: 256 });
   const chunk = mfccLikeSequence(100_000, 20);
   for (let t = 1; t <= memoryFrames; t++) {
@@ -100,10 +106,16 @@ const memory: { frames: number; wasm_mb: number; rss_mb: number; heap_mb: number
     if (t % 100_000 === 0) {
       const m = process.memoryUsage();
       memory.push({ frames: t, wasm_mb: oracleMemoryBytes() / 2 ** 20, rss_mb: m.rss / 2 ** 20, heap_mb: m.heapUsed / 2 ** 20 });
-      log(`  ${t.toLocaleString()} frames: WASM ${(oracleMemoryBytes() / 2 ** 20).toFixed(1)} MB, RSS ${(m.rss / 2 ** 20).toFixed(0)} MB`);
     }
   }
+  return memory;
 }
+
+
+const memoryFrames = Number(values["memory-frames"]);
+log(`memory over ${memoryFrames.toLocaleString()} frames, 8-threshold bank, window 51,680 frames (10 min), in a fresh process...`);
+const memory: ReturnType<typeof memoryRun> = JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), "--memory-only", "--memory-frames", String(memoryFrames)], { encoding: "utf8", maxBuffer: 1 << 24 }));
+for (const m of memory) log(`  ${m.frames.toLocaleString()} frames: WASM ${m.wasm_mb.toFixed(1)} MB, RSS ${m.rss_mb.toFixed(0)} MB`);
 
 if (values.json) {
   console.log(JSON.stringify({ build: rows, update_8_bank: { at_10k: update10k, at_100k: update100k }, memory }));
