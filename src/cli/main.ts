@@ -3,6 +3,7 @@
 
 import { ANALYZE_HELP, runAnalyze } from "./analyze.ts";
 import { UsageError } from "./args.ts";
+import { FACE_HELP, runFace } from "./face.ts";
 import { ORACLE_HELP, ORACLE_PLOT_HELP, runOracle, runOraclePlot } from "./oracle.ts";
 
 interface Command {
@@ -14,6 +15,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   analyze: { summary: "features of an audio file or folder (log-mel, MFCC, chroma, ...)", help: ANALYZE_HELP, run: runAnalyze },
   oracle: { summary: "Variable Markov Oracle of a feature sequence or audio file (IR, motifs)", help: ORACLE_HELP, run: runOracle },
+  face: { summary: "FaceOSC in, facial emotion out as OSC and MIDI", help: FACE_HELP, run: runFace },
   "oracle-plot": { summary: "draw an oracle's IR curve and repeated patterns (SVG or PNG)", help: ORACLE_PLOT_HELP, run: runOraclePlot },
 };
 
@@ -47,7 +49,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     // parseArgs reports unknown or malformed flags with a readable message.
     if ((err as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS")) {
-      process.stderr.write(`moodwire ${name}: ${(err as Error).message}\n`);
+      // Node's wording spans lines; one line for the terminal and for log files.
+      process.stderr.write(`moodwire ${name}: ${(err as Error).message.replace(/\s*\n\s*/g, " ")}\n`);
       return 2;
     }
     throw err;
