@@ -5,10 +5,14 @@ import { OscOut, parseHostPort, type OscTarget } from "../bridges/osc-out.ts";
 import { MidiFileWriter } from "../bridges/midi-file.ts";
 import { MidiOut, MidiPortError, openMidiPort } from "../bridges/midi-out.ts";
 import { FaceInput } from "../face/face-input.ts";
-import type { FaceEmotion, FaceState } from "../face/emotion.ts";
+import { AU_ORDER, type FaceEmotion, type FaceState } from "../face/emotion.ts";
+import { calibrate, defaultPerformerProfile, loadProfile, saveProfile, type FaceExample, type PerformerProfile } from "../face/profile.ts";
+import { existsSync } from "node:fs";
 import { UsageError } from "./args.ts";
 
 export const FACE_HELP = `Usage: moodwire face [options]
+       moodwire face calibrate [--seconds 10] [--profile FILE]
+       moodwire face learn --label STATE [--seconds 5] [--profile FILE]
 
 Listens for FaceOSC (or a Pure Data face simulator), turns the face into action-unit
 proxies and an emotional state (happy / neutral / sad), and sends them out.
@@ -21,6 +25,8 @@ Options:
   --midi-out NAME       MIDI port: an existing one by name, or a virtual one
   --midi-file FILE      also write every MIDI message, timed, to a MIDI file
   --extended            also tell surprise and angry apart
+  --profile FILE        your calibration and learned examples (moodwire face calibrate,
+                        moodwire face learn)
   --duration SECONDS    stop after this long (default: run until Ctrl-C)
   -h, --help            this text
 
@@ -31,25 +37,104 @@ MIDI out (built-in until mapping files arrive): a program change on channel 1 wh
 the state changes: neutral 0, happy 1, sad 2, surprise 3, angry 4.
 State changes are printed on stdout as JSON lines.`;
 
-export const AU_ORDER = ["AU1", "AU4", "AU6", "AU12", "AU15", "AU25", "AU26"] as const;
 export const STATE_PROGRAMS: Record<Exclude<FaceEmotion, "none">, number> = { neutral: 0, happy: 1, sad: 2, surprise: 3, angry: 4 };
 
+export const FACE_CALIBRATE_HELP = `Usage: moodwire face calibrate [--seconds 10] [--profile FILE] [--osc-in HOST:PORT]
+
+Records your resting (neutral) face for a few seconds and saves your own baseline
+and ranges in a profile (default moodwire-face.json). Keep a relaxed face while it
+records. "moodwire face --profile FILE" then measures every proxy from your rest.`;
+
+export const FACE_LEARN_HELP = `Usage: moodwire face learn --label STATE [--seconds 5] [--profile FILE] [--osc-in HOST:PORT]
+
+Records examples of one state (neutral, happy, sad, surprise or angry) and adds
+them to the profile (default moodwire-face.json). Once the profile holds examples of
+two or more states, a k-nearest-neighbour vote (k = 5) over the proxies replaces the
+built-in rules. Record each state you want, a few seconds each, moving a little.`;
+
+const LEARNABLE = ["neutral", "happy", "sad", "surprise", "angry"];
+
+/** Listens for `seconds` and calls onFrame with the state after each face packet. */
+async function record(inputText: string, seconds: number, profile: PerformerProfile, onFrame: (s: FaceState) => void): Promise<number> {
+  const input = parseHostPortOrUsage(inputText);
+  let frames = 0;
+  const face = new FaceInput({
+    host: input.host, port: input.port, profile,
+    onState: (s, updates) => {
+      if (s.found && updates.some((u) => u.kind === "gesture")) { frames++; onFrame(s); }
+    },
+  });
+  try {
+    const port = await face.listen();
+    process.stderr.write(`moodwire: recording for ${seconds} s from ${input.host}:${port}...\n`);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  await face.close();
+  if (frames === 0) throw new UsageError(`no face data arrived in ${seconds} s: is FaceOSC sending to ${input.host}:${input.port}?`);
+  return frames;
+}
+
+function parseHostPortOrUsage(text: string): OscTarget {
+  try { return parseHostPort(text); } catch (err) { throw new UsageError((err as Error).message); }
+}
+
+function readProfileOrDefault(path: string): PerformerProfile {
+  if (!existsSync(path)) return defaultPerformerProfile();
+  try { return loadProfile(path); } catch (err) { throw new UsageError((err as Error).message); }
+}
+
+async function runCalibrate(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { seconds: { type: "string", default: "10" }, profile: { type: "string", default: "moodwire-face.json" }, "osc-in": { type: "string", default: "127.0.0.1:8338" }, help: { type: "boolean", short: "h" } } });
+  if (values.help) { process.stdout.write(FACE_CALIBRATE_HELP + "\n"); return 0; }
+  const seconds = Number(values.seconds);
+  if (!(seconds > 0)) throw new UsageError(`--seconds needs a number > 0, got "${values.seconds}"`);
+  const profile = readProfileOrDefault(values.profile);
+  const samples: FaceState["gestures"][] = [];
+  const frames = await record(values["osc-in"], seconds, profile, (s) => samples.push({ ...s.gestures }));
+  const calibrated = calibrate(samples);
+  saveProfile(values.profile, { ...profile, ...calibrated });
+  process.stderr.write(`moodwire: calibrated from ${frames} face frames into ${values.profile}\n`);
+  return 0;
+}
+
+async function runLearn(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { label: { type: "string" }, seconds: { type: "string", default: "5" }, profile: { type: "string", default: "moodwire-face.json" }, "osc-in": { type: "string", default: "127.0.0.1:8338" }, help: { type: "boolean", short: "h" } } });
+  if (values.help) { process.stdout.write(FACE_LEARN_HELP + "\n"); return 0; }
+  if (!values.label || !LEARNABLE.includes(values.label)) throw new UsageError(`--label must be one of ${LEARNABLE.join(", ")}`);
+  const seconds = Number(values.seconds);
+  if (!(seconds > 0)) throw new UsageError(`--seconds needs a number > 0, got "${values.seconds}"`);
+  const profile = readProfileOrDefault(values.profile);
+  const examples: FaceExample[] = [];
+  await record(values["osc-in"], seconds, profile, (s) => examples.push({ label: values.label!, au: AU_ORDER.map((k) => s.au[k]) }));
+  profile.examples.push(...examples);
+  saveProfile(values.profile, profile);
+  const counts = Object.entries(Object.groupBy(profile.examples, (e) => e.label)).map(([l, es]) => `${l} ${es!.length}`).join(", ");
+  process.stderr.write(`moodwire: added ${examples.length} "${values.label}" examples to ${values.profile} (now: ${counts})\n`);
+  return 0;
+}
+
 export async function runFace(argv: string[]): Promise<number> {
+  if (argv[0] === "calibrate") return runCalibrate(argv.slice(1));
+  if (argv[0] === "learn") return runLearn(argv.slice(1));
   const { values } = parseArgs({
     args: argv,
     options: {
       "osc-in": { type: "string" }, "osc-out": { type: "string", multiple: true }, "wekinator-out": { type: "boolean" },
       "midi-out": { type: "string" }, "midi-file": { type: "string" }, extended: { type: "boolean" },
-      duration: { type: "string" }, help: { type: "boolean", short: "h" },
+      duration: { type: "string" }, profile: { type: "string" }, help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) {
     process.stdout.write(FACE_HELP + "\n");
     return 0;
   }
-  const parse = (text: string): OscTarget => {
-    try { return parseHostPort(text); } catch (err) { throw new UsageError((err as Error).message); }
-  };
+  const parse = parseHostPortOrUsage;
+  let profile: PerformerProfile | undefined;
+  if (values.profile !== undefined) {
+    try { profile = loadProfile(values.profile); } catch (err) { throw new UsageError((err as Error).message); }
+  }
   const input = parse(values["osc-in"] ?? "127.0.0.1:8338");
   const targets = (values["osc-out"] ?? ["127.0.0.1:9000"]).map(parse);
   const duration = values.duration === undefined ? undefined : Number(values.duration);
@@ -73,7 +158,7 @@ export async function runFace(argv: string[]): Promise<number> {
   const sendState = (s: FaceState) => osc.send("/moodwire/face/state", [s.emotion, s.confidence]);
   let lastFound: boolean | null = null;
   const face = new FaceInput({
-    host: input.host, port: input.port, extended: values.extended, log,
+    host: input.host, port: input.port, extended: values.extended, log, profile, examples: profile?.examples,
     onState: (s, updates) => {
       if (updates.length > 0) {
         const au = AU_ORDER.map((k) => s.au[k]);
@@ -86,7 +171,7 @@ export async function runFace(argv: string[]): Promise<number> {
       }
       if (s.changed) {
         sendState(s);
-        if (s.emotion !== "none") midi.programChange(0, STATE_PROGRAMS[s.emotion]);
+        if (s.emotion !== "none" && s.emotion in STATE_PROGRAMS) midi.programChange(0, STATE_PROGRAMS[s.emotion]);
         process.stdout.write(JSON.stringify({ time: Date.now() / 1000, emotion: s.emotion, confidence: Number(s.confidence.toFixed(3)) }) + "\n");
       }
     },

@@ -4,6 +4,11 @@
 
 import { actionUnits, DEFAULT_PROFILE, type ActionUnits, type FaceProfile } from "./action-units.ts";
 import type { FaceGestures, FaceUpdate } from "./faceosc.ts";
+import { KnnClassifier } from "./knn.ts";
+import type { FaceExample } from "./profile.ts";
+
+/** The proxies in the order OSC, examples and the classifier use. */
+export const AU_ORDER = ["AU1", "AU4", "AU6", "AU12", "AU15", "AU25", "AU26"] as const;
 
 export type FaceEmotion = "none" | "neutral" | "happy" | "sad" | "surprise" | "angry";
 
@@ -31,6 +36,12 @@ export interface EmotionOptions {
   holdMs?: number;
   /** No face data for this long means no face, ms (default 500). */
   lostMs?: number;
+  /**
+   * Labelled examples (from `moodwire face learn`). With examples of two or more
+   * labels, a k-nearest-neighbour vote replaces the rules; each label's score is its
+   * share of the votes, and the same enter/exit/hold rules apply.
+   */
+  examples?: FaceExample[];
 }
 
 /**
@@ -53,19 +64,26 @@ export function emotionScores(au: ActionUnits, extended: boolean): Partial<Recor
 export class FaceEmotionTracker {
   readonly state: FaceState;
   private readonly options: Required<EmotionOptions>;
+  private knn: KnnClassifier | null = null;
   private raw: Float32Array | undefined;
   private lastData = -Infinity;
   private candidate: FaceEmotion = "neutral";
   private candidateSince = 0;
 
   constructor(options: EmotionOptions = {}) {
-    this.options = { profile: DEFAULT_PROFILE, extended: false, enter: 0.35, exit: 0.25, holdMs: 150, lostMs: 500, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+    this.options = { profile: DEFAULT_PROFILE, extended: false, enter: 0.35, exit: 0.25, holdMs: 150, lostMs: 500, examples: [], ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+    this.setExamples(this.options.examples);
     const gestures = { ...this.options.profile.neutral };
     this.state = { emotion: "none", confidence: 1, found: false, gestures, au: actionUnits(gestures, this.options.profile), changed: false };
   }
 
   setProfile(profile: FaceProfile): void {
     this.options.profile = profile;
+  }
+
+  setExamples(examples: FaceExample[]): void {
+    this.options.examples = examples;
+    this.knn = new Set(examples.map((e) => e.label)).size >= 2 ? new KnnClassifier(examples) : null;
   }
 
   /** Applies one packet's updates at time `now` (ms) and re-evaluates the state. */
@@ -106,7 +124,7 @@ export class FaceEmotionTracker {
   private evaluate(now: number): void {
     const { profile, extended, enter, exit } = this.options;
     this.state.au = actionUnits(this.state.gestures, profile, this.raw);
-    const scores = emotionScores(this.state.au, extended);
+    const scores = this.knn ? this.knn.scores(AU_ORDER.map((k) => this.state.au[k])) as Partial<Record<FaceEmotion, number>> : emotionScores(this.state.au, extended);
     let best: FaceEmotion = "neutral", bestScore = 0;
     for (const [name, score] of Object.entries(scores) as [FaceEmotion, number][]) if (score > bestScore) { best = name; bestScore = score; }
     const current = this.state.emotion;
