@@ -71,6 +71,12 @@ export class MidiOut {
     this.emit("program", { channel, number: program }, [0xc0 | channel, program]);
   }
 
+  /** Pitch bend, -8192..8191 (0 is centre). */
+  pitchBend(channel: number, value: number): void {
+    const v = Math.max(0, Math.min(16383, Math.round(value) + 8192));
+    this.emit("pitch", { channel, value: v }, [0xe0 | channel, v & 0x7f, v >> 7]);
+  }
+
   /** Notes still sounding (for tests and the dashboard). */
   get soundingNotes(): number {
     return this.sounding.size;

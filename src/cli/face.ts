@@ -8,6 +8,9 @@ import { FaceInput } from "../face/face-input.ts";
 import { AU_ORDER, type FaceEmotion, type FaceState } from "../face/emotion.ts";
 import { calibrate, defaultPerformerProfile, loadProfile, saveProfile, type FaceExample, type PerformerProfile } from "../face/profile.ts";
 import { existsSync } from "node:fs";
+import { MappingEngine } from "../mapping/engine.ts";
+import { MappingError } from "../mapping/mapping.ts";
+import { loadMapping, watchMapping } from "../mapping/watch.ts";
 import { UsageError } from "./args.ts";
 
 export const FACE_HELP = `Usage: moodwire face [options]
@@ -24,6 +27,8 @@ Options:
   --wekinator-out       also send /wek/outputs (the 7 proxies) to 127.0.0.1:12000
   --midi-out NAME       MIDI port: an existing one by name, or a virtual one
   --midi-file FILE      also write every MIDI message, timed, to a MIDI file
+  --mapping FILE        routes from face signals to MIDI and OSC (see mappings/);
+                        reloaded when it changes, the previous one kept if invalid
   --extended            also tell surprise and angry apart
   --profile FILE        your calibration and learned examples (moodwire face calibrate,
                         moodwire face learn)
@@ -33,8 +38,8 @@ Options:
 OSC out: /moodwire/face/state s f (state, confidence) on every change and twice a
 second; /moodwire/face/au f f f f f f f (AU1 AU4 AU6 AU12 AU15 AU25 AU26, 0..1) on
 every face frame; /moodwire/face/found i on change.
-MIDI out (built-in until mapping files arrive): a program change on channel 1 when
-the state changes: neutral 0, happy 1, sad 2, surprise 3, angry 4.
+MIDI out without --mapping: a program change on channel 1 when the state changes:
+neutral 0, happy 1, sad 2, surprise 3, angry 4.
 State changes are printed on stdout as JSON lines.`;
 
 export const STATE_PROGRAMS: Record<Exclude<FaceEmotion, "none">, number> = { neutral: 0, happy: 1, sad: 2, surprise: 3, angry: 4 };
@@ -123,7 +128,7 @@ export async function runFace(argv: string[]): Promise<number> {
     options: {
       "osc-in": { type: "string" }, "osc-out": { type: "string", multiple: true }, "wekinator-out": { type: "boolean" },
       "midi-out": { type: "string" }, "midi-file": { type: "string" }, extended: { type: "boolean" },
-      duration: { type: "string" }, profile: { type: "string" }, help: { type: "boolean", short: "h" },
+      duration: { type: "string" }, profile: { type: "string" }, mapping: { type: "string" }, help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) {
@@ -155,12 +160,32 @@ export async function runFace(argv: string[]): Promise<number> {
   const file = values["midi-file"] ? new MidiFileWriter(values["midi-file"]) : null;
   const midi = new MidiOut({ port, file });
 
+  // A mapping file replaces the built-in program changes, and is reloaded on change.
+  let engine: MappingEngine | null = null;
+  let watcher: { close(): void } | null = null;
+  if (values.mapping !== undefined) {
+    const path = values.mapping;
+    engine = new MappingEngine({ midi, osc });
+    try {
+      engine.setMapping(loadMapping(path));
+    } catch (err) {
+      midi.close();
+      if (err instanceof MappingError) throw new UsageError(err.message.split("\n").join("; "));
+      throw err;
+    }
+    watcher = watchMapping(path, (m) => { engine!.setMapping(m); log(`reloaded ${path} (${m.routes.length} routes)`); }, log);
+  }
   const sendState = (s: FaceState) => osc.send("/moodwire/face/state", [s.emotion, s.confidence]);
   let lastFound: boolean | null = null;
   const face = new FaceInput({
     host: input.host, port: input.port, extended: values.extended, log, profile, examples: profile?.examples,
     onState: (s, updates) => {
+      const now = Date.now();
       if (updates.length > 0) {
+        if (engine) {
+          for (const k of AU_ORDER) engine.signal(`face.au.${k}`, s.au[k], now);
+          for (const u of updates) if (u.kind === "gesture") engine.signal(`face.gesture.${u.name}`, u.value, now);
+        }
         const au = AU_ORDER.map((k) => s.au[k]);
         osc.send("/moodwire/face/au", au);
         wekinator?.send("/wek/outputs", au);
@@ -168,10 +193,12 @@ export async function runFace(argv: string[]): Promise<number> {
       if (s.found !== lastFound) {
         lastFound = s.found;
         osc.send("/moodwire/face/found", [{ type: "i", value: s.found ? 1 : 0 }]);
+        engine?.signal("face.found", s.found, now);
       }
       if (s.changed) {
         sendState(s);
-        if (s.emotion !== "none" && s.emotion in STATE_PROGRAMS) midi.programChange(0, STATE_PROGRAMS[s.emotion]);
+        if (engine) engine.signal("face.state", s.emotion, now);
+        else if (s.emotion !== "none" && s.emotion in STATE_PROGRAMS) midi.programChange(0, STATE_PROGRAMS[s.emotion]);
         process.stdout.write(JSON.stringify({ time: Date.now() / 1000, emotion: s.emotion, confidence: Number(s.confidence.toFixed(3)) }) + "\n");
       }
     },
@@ -184,6 +211,7 @@ export async function runFace(argv: string[]): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   const heartbeat = setInterval(() => sendState(face.tracker.state), 500);
+  const noteTimer = setInterval(() => engine?.tick(Date.now()), 20);
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -192,6 +220,9 @@ export async function runFace(argv: string[]): Promise<number> {
     if (duration !== undefined) setTimeout(stop, duration * 1000);
   });
   clearInterval(heartbeat);
+  clearInterval(noteTimer);
+  watcher?.close();
+  engine?.release();
   midi.close(); // releases every sounding note, sends All Notes Off, flushes the file
   await face.close();
   await osc.close();

@@ -4,6 +4,7 @@
 import { ANALYZE_HELP, runAnalyze } from "./analyze.ts";
 import { UsageError } from "./args.ts";
 import { FACE_HELP, runFace } from "./face.ts";
+import { MAPPING_HELP, runMapping } from "./mapping.ts";
 import { ORACLE_HELP, ORACLE_PLOT_HELP, runOracle, runOraclePlot } from "./oracle.ts";
 
 interface Command {
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, Command> = {
   analyze: { summary: "features of an audio file or folder (log-mel, MFCC, chroma, ...)", help: ANALYZE_HELP, run: runAnalyze },
   oracle: { summary: "Variable Markov Oracle of a feature sequence or audio file (IR, motifs)", help: ORACLE_HELP, run: runOracle },
   face: { summary: "FaceOSC in, facial emotion out as OSC and MIDI", help: FACE_HELP, run: runFace },
+  mapping: { summary: "check a mapping file (signals to MIDI and OSC)", help: MAPPING_HELP, run: runMapping },
   "oracle-plot": { summary: "draw an oracle's IR curve and repeated patterns (SVG or PNG)", help: ORACLE_PLOT_HELP, run: runOraclePlot },
 };
 
