@@ -3,8 +3,10 @@
 // loopback UDP: a FaceOSC bundle leaves a sender socket; moodwire decodes it, runs
 // the mapping and sends OSC; a receiver socket gets it. Each bundle carries a unique
 // mouth width that a route passes through unchanged, so every output is matched to
-// its bundle. The MIDI latency runs from the datagram's arrival to the message
-// reaching the MIDI-file writer. At 60 and 1,000 bundles per second.
+// its bundle. Measured: from the datagram's arrival at moodwire to the mapped OSC
+// message handed to the socket and to the MIDI message reaching the MIDI-file
+// writer; and, end to end, from the sender to the receiver (two loopback hops).
+// At 60 and 1,000 bundles per second.
 
 import { createSocket } from "node:dgram";
 import { mkdtempSync } from "node:fs";
@@ -41,6 +43,12 @@ async function run(rate: number) {
   file.write = (message: number[], now?: number) => {
     if (current >= 0) midiLatency.push(performance.now() - arrival.get(current)!);
     write(message, now);
+  };
+  const oscLatency: number[] = [];
+  const oscSend = out.send.bind(out);
+  out.send = (address, args) => {
+    if (current >= 0) oscLatency.push(performance.now() - arrival.get(current)!);
+    oscSend(address, args);
   };
   const engine = new MappingEngine({ midi, osc: out });
   engine.setMapping({ routes: [
@@ -93,7 +101,8 @@ async function run(rate: number) {
   sender.close(); receiver.close(); midi.close(); await face.close(); await out.close();
   return {
     rate, bundles: total, received_by_moodwire: face.packets, dropped: total - face.packets,
-    osc_out: { p50_ms: pct(latency, 0.5), p99_ms: pct(latency, 0.99), delivered: latency.length },
+    osc_out: { p50_ms: pct(oscLatency, 0.5), p99_ms: pct(oscLatency, 0.99), sent: oscLatency.length },
+    round_trip: { p50_ms: pct(latency, 0.5), p99_ms: pct(latency, 0.99), delivered: latency.length },
     midi_file: { p50_ms: pct(midiLatency, 0.5), p99_ms: pct(midiLatency, 0.99), messages: midiLatency.length },
   };
 }
@@ -102,12 +111,12 @@ const results = [];
 for (const rate of [60, 1000]) {
   log(`${rate} bundles/s for ${seconds} s...`);
   const r = await run(rate);
-  log(`  received ${r.received_by_moodwire}/${r.bundles} (dropped ${r.dropped}); OSC out p50 ${r.osc_out.p50_ms.toFixed(3)} ms, p99 ${r.osc_out.p99_ms.toFixed(3)} ms; MIDI to file p50 ${r.midi_file.p50_ms.toFixed(3)} ms, p99 ${r.midi_file.p99_ms.toFixed(3)} ms`);
+  log(`  received ${r.received_by_moodwire}/${r.bundles} (dropped ${r.dropped}); arrival -> OSC out p50 ${r.osc_out.p50_ms.toFixed(3)} ms, p99 ${r.osc_out.p99_ms.toFixed(3)} ms; MIDI to file p50 ${r.midi_file.p50_ms.toFixed(3)} ms, p99 ${r.midi_file.p99_ms.toFixed(3)} ms; sender -> receiver p99 ${r.round_trip.p99_ms.toFixed(3)} ms`);
   results.push(r);
 }
 if (values.json) console.log(JSON.stringify({ seconds, results }));
 else {
-  console.log(`\n| bundles/s | received (dropped) | bundle -> mapped OSC received, p50 / p99 | datagram -> MIDI-file writer, p50 / p99 |\n|---:|---:|---:|---:|`);
-  for (const r of results) console.log(`| ${r.rate} | ${r.received_by_moodwire}/${r.bundles} (${r.dropped}) | ${r.osc_out.p50_ms.toFixed(3)} / ${r.osc_out.p99_ms.toFixed(3)} ms | ${r.midi_file.p50_ms.toFixed(3)} / ${r.midi_file.p99_ms.toFixed(3)} ms |`);
+  console.log(`\n| bundles/s | received (dropped) | bundle arrives -> mapped OSC leaves, p50 / p99 | arrives -> MIDI-file writer, p50 / p99 | sender -> OSC receiver (both hops), p50 / p99 |\n|---:|---:|---:|---:|---:|`);
+  for (const r of results) console.log(`| ${r.rate} | ${r.received_by_moodwire}/${r.bundles} (${r.dropped}) | ${r.osc_out.p50_ms.toFixed(3)} / ${r.osc_out.p99_ms.toFixed(3)} ms | ${r.midi_file.p50_ms.toFixed(3)} / ${r.midi_file.p99_ms.toFixed(3)} ms | ${r.round_trip.p50_ms.toFixed(3)} / ${r.round_trip.p99_ms.toFixed(3)} ms |`);
 }
 process.exit(0);

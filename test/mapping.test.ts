@@ -13,12 +13,19 @@ import { DEFAULT_PROFILE } from "../src/face/action-units.ts";
 import { applyCurve, MappingEngine } from "../src/mapping/engine.ts";
 import { MappingError, parseMapping, type Mapping } from "../src/mapping/mapping.ts";
 import { loadMapping, watchMapping } from "../src/mapping/watch.ts";
+import { midiSignals } from "../src/bridges/midi-in.ts";
 import { moodwire, BIN } from "./run-cli.ts";
 
 const osc = createRequire(import.meta.url)("osc") as { writePacket(p: unknown): Uint8Array; readPacket(d: Uint8Array, o: unknown): { address: string; args: unknown[] } };
 const { parseMidi } = createRequire(import.meta.url)("midi-file") as { parseMidi(d: Uint8Array): { tracks: { type: string; noteNumber?: number; programNumber?: number }[][] } };
 const dir = mkdtempSync(join(tmpdir(), "moodwire-mapping-"));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits for a condition (file watching is polled; a loaded machine is slower). */
+async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+  for (const start = Date.now(); !condition(); await sleep(25)) {
+    if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
+  }
+}
 
 /** A MIDI port that records what reaches it (real ports cannot open on this machine). */
 function recordingMidi() {
@@ -141,6 +148,24 @@ describe("the route engine", () => {
   });
 });
 
+describe("MIDI in as signals", () => {
+  it("turns notes and CC into 0..1 signals a route can use", () => {
+    expect(midiSignals({ type: "cc", channel: 0, controller: 74, value: 127 })).toEqual([["midi.cc.74", 1]]);
+    expect(midiSignals({ type: "noteon", channel: 0, note: 60, velocity: 127 })).toEqual([["midi.note", 60], ["midi.note.60", 1]]);
+    expect(midiSignals({ type: "noteon", channel: 0, note: 60, velocity: 0 })).toEqual([["midi.note", -1], ["midi.note.60", 0]]);
+    const { engine, sent } = engineWith(parseMapping(JSON.stringify({ routes: [{ from: "midi.cc.74", to: { midi: "cc", controller: 10 } }] })));
+    for (const [n, v] of midiSignals({ type: "cc", channel: 0, controller: 74, value: 64 })) engine.signal(n, v, 0);
+    expect(sent).toEqual(["cc 0 10 64"]);
+  });
+
+  it("says in one sentence why a MIDI input cannot open here", async () => {
+    const r = await moodwire(["face", "--osc-in", `127.0.0.1:${22000 + Math.floor(Math.random() * 1000)}`, "--osc-out", "127.0.0.1:9", "--midi-in", "keys", "--duration", "0.3"]);
+    expect(r.code).toBe(0);
+    const line = r.stderr.split("\n").find((l) => l.startsWith("moodwire: cannot open MIDI input"));
+    if (line) expect(line).toMatch(/load the ALSA sequencer \(sudo modprobe snd-seq\)\. Going on without it\./);
+  });
+});
+
 describe("hot reload", () => {
   it("reloads a changed mapping and keeps the previous one when the new one is invalid", async () => {
     const path = join(dir, "live.json");
@@ -150,13 +175,12 @@ describe("hot reload", () => {
     const watcher = watchMapping(path, (m) => engine.setMapping(m), (e) => errors.push(e), 50);
     try {
       writeFileSync(path, '{ "routes": [ { "from": "face.au.AU12", "to": { "midi": "cc", "controller": 300 } } ] }');
-      await sleep(400);
+      await until(() => errors.length > 0);
       expect(errors[0]).toMatch(/live\.json:1: \/routes\/0\/to\/controller must be a whole number 0\.\.127, got 300\n\(the previous mapping keeps running\)/);
       engine.signal("face.au.AU12", 1, 0);
       expect(sent.at(-1)).toBe("cc 0 1 127"); // still the first mapping
       writeFileSync(path, JSON.stringify({ routes: [{ from: "face.au.AU12", to: { midi: "cc", controller: 2 } }] }));
-      await sleep(400);
-      engine.signal("face.au.AU12", 0.5, 10);
+      await until(() => { engine.signal("face.au.AU12", 0.5, 10); return sent.at(-1) === "cc 0 2 64"; });
       expect(sent.at(-1)).toBe("cc 0 2 64");
     } finally {
       watcher.close();

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { OscOut, parseHostPort, type OscTarget } from "../bridges/osc-out.ts";
 import { MidiFileWriter } from "../bridges/midi-file.ts";
 import { MidiOut, MidiPortError, openMidiPort } from "../bridges/midi-out.ts";
+import { openMidiInput } from "../bridges/midi-in.ts";
 import { FaceInput } from "../face/face-input.ts";
 import { AU_ORDER, type FaceEmotion, type FaceState } from "../face/emotion.ts";
 import { calibrate, defaultPerformerProfile, loadProfile, saveProfile, type FaceExample, type PerformerProfile } from "../face/profile.ts";
@@ -26,6 +27,8 @@ Options:
                         repeat for several targets
   --wekinator-out       also send /wek/outputs (the 7 proxies) to 127.0.0.1:12000
   --midi-out NAME       MIDI port: an existing one by name, or a virtual one
+  --midi-in NAME        MIDI input: notes and CC become signals for the mapping
+                        (midi.note, midi.note.<n>, midi.cc.<n>, 0..1)
   --midi-file FILE      also write every MIDI message, timed, to a MIDI file
   --mapping FILE        routes from face signals to MIDI and OSC (see mappings/);
                         reloaded when it changes, the previous one kept if invalid
@@ -127,7 +130,7 @@ export async function runFace(argv: string[]): Promise<number> {
     args: argv,
     options: {
       "osc-in": { type: "string" }, "osc-out": { type: "string", multiple: true }, "wekinator-out": { type: "boolean" },
-      "midi-out": { type: "string" }, "midi-file": { type: "string" }, extended: { type: "boolean" },
+      "midi-out": { type: "string" }, "midi-in": { type: "string" }, "midi-file": { type: "string" }, extended: { type: "boolean" },
       duration: { type: "string" }, profile: { type: "string" }, mapping: { type: "string" }, help: { type: "boolean", short: "h" },
     },
   });
@@ -175,6 +178,22 @@ export async function runFace(argv: string[]): Promise<number> {
     }
     watcher = watchMapping(path, (m) => { engine!.setMapping(m); log(`reloaded ${path} (${m.routes.length} routes)`); }, log);
   }
+  let midiIn: { close(): void } | null = null;
+  if (values["midi-in"] !== undefined) {
+    try {
+      midiIn = openMidiInput(values["midi-in"], (name, value) => engine?.signal(name, value, Date.now()));
+    } catch (err) {
+      if (!(err instanceof MidiPortError)) throw err;
+      log(`${err.message}. Going on without it.`);
+    }
+  }
+  // Whatever happens, no note is left hanging and the MIDI file is complete.
+  process.once("uncaughtException", (err) => {
+    log(`unexpected error: ${err.stack ?? err.message}; releasing all notes`);
+    engine?.release();
+    midi.close();
+    process.exit(1);
+  });
   const sendState = (s: FaceState) => osc.send("/moodwire/face/state", [s.emotion, s.confidence]);
   let lastFound: boolean | null = null;
   const face = new FaceInput({
@@ -222,6 +241,7 @@ export async function runFace(argv: string[]): Promise<number> {
   clearInterval(heartbeat);
   clearInterval(noteTimer);
   watcher?.close();
+  midiIn?.close();
   engine?.release();
   midi.close(); // releases every sounding note, sends All Notes Off, flushes the file
   await face.close();
