@@ -158,6 +158,24 @@ describe("MIDI in as signals", () => {
     expect(sent).toEqual(["cc 0 10 64"]);
   });
 
+  it("routes Wekinator inputs (wek.<i>) like any other signal", async () => {
+    const port = 23000 + Math.floor(Math.random() * 1000);
+    const path = join(dir, "wek.json"), midiPath = join(dir, "wek.mid");
+    writeFileSync(path, JSON.stringify({ routes: [{ from: "wek.1", to: { midi: "cc", controller: 20 } }] }));
+    const child = spawn(process.execPath, [BIN, "face", "--osc-in", `127.0.0.1:${port}`, "--osc-out", "127.0.0.1:9", "--mapping", path, "--midi-file", midiPath, "--duration", "1"]);
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    const exited = new Promise<number>((r) => child.on("exit", (c) => r(c ?? -1)));
+    while (!err.includes("listening for FaceOSC")) await sleep(20);
+    const sock = createSocket("udp4");
+    sock.send(osc.writePacket({ address: "/wek/inputs", args: [{ type: "f", value: 0.1 }, { type: "f", value: 0.5 }] }), port, "127.0.0.1");
+    await sleep(200);
+    sock.close();
+    expect(await exited).toBe(0);
+    const events = parseMidi(readFileSync(midiPath)).tracks[0]! as { type: string; controllerType?: number; value?: number }[];
+    expect(events.filter((e) => e.type === "controller" && e.controllerType === 20).map((e) => e.value)).toEqual([64]);
+  });
+
   it("says in one sentence why a MIDI input cannot open here", async () => {
     const r = await moodwire(["face", "--osc-in", `127.0.0.1:${22000 + Math.floor(Math.random() * 1000)}`, "--osc-out", "127.0.0.1:9", "--midi-in", "keys", "--duration", "0.3"]);
     expect(r.code).toBe(0);

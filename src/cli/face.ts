@@ -198,6 +198,8 @@ export async function runFace(argv: string[]): Promise<number> {
   let lastFound: boolean | null = null;
   const face = new FaceInput({
     host: input.host, port: input.port, extended: values.extended, log, profile, examples: profile?.examples,
+    // Wekinator-style /wek/inputs: a generic feature source, signals wek.0, wek.1, ...
+    onWekinator: (inputs) => { const now = Date.now(); inputs.forEach((v, i) => engine?.signal(`wek.${i}`, v, now)); },
     onState: (s, updates) => {
       const now = Date.now();
       if (updates.length > 0) {

@@ -13,7 +13,7 @@ export type Target =
 
 export interface Route {
   name?: string;
-  /** A signal: face.state, face.found, face.au.<AU>, face.gesture.<name>, midi.note, midi.note.<n>, midi.cc.<n>, and later audio.*, oracle.*, affect.* */
+  /** A signal: face.state, face.found, face.au.<AU>, face.gesture.<name>, midi.note, midi.note.<n>, midi.cc.<n>, wek.<i> (Wekinator inputs), and later audio.*, oracle.*, affect.* */
   from: string;
   to: Target;
   /** Input range mapped onto 0..1 (default [0, 1]). */
@@ -36,7 +36,7 @@ export interface Mapping {
   routes: Route[];
 }
 
-export const SIGNAL_PATTERN = /^(face\.(state|found|au\.AU(1|4|6|12|15|25|26)|gesture\.(mouthWidth|mouthHeight|eyebrowLeft|eyebrowRight|eyeLeft|eyeRight|jaw|nostrils))|audio\.(valence|arousal|event\.[\w-]+)|oracle\.(ir|motif)|affect\.[\w.]+|midi\.(note|note\.\d{1,3}|cc\.\d{1,3}))$/;
+export const SIGNAL_PATTERN = /^(face\.(state|found|au\.AU(1|4|6|12|15|25|26)|gesture\.(mouthWidth|mouthHeight|eyebrowLeft|eyebrowRight|eyeLeft|eyeRight|jaw|nostrils))|audio\.(valence|arousal|event\.[\w-]+)|oracle\.(ir|motif)|affect\.[\w.]+|midi\.(note|note\.\d{1,3}|cc\.\d{1,3})|wek\.\d{1,3})$/;
 export const TARGET_KINDS = ["note", "cc", "program", "pitchbend", "osc"] as const;
 
 /** One problem: a JSON pointer into the file, and what is wrong there. */
