@@ -67,64 +67,73 @@ async function loadWorklet(context: AnyContext): Promise<void> {
   loaded.add(context);
 }
 
+/** Frames rendered per offline context; the ring holds a whole chunk, so nothing can drop. */
+const OFFLINE_CHUNK_FRAMES = 8192;
+
 /**
- * Renders a mono signal through the analysis worklet in an OfflineAudioContext and
- * collects every frame. Long files are rendered in slices (suspend, drain, resume)
- * so the ring never overflows; a dropped frame is an error here, never silent.
+ * Renders a mono signal through the analysis worklet in OfflineAudioContexts and
+ * collects every frame. A long file is rendered in chunks of OFFLINE_CHUNK_FRAMES
+ * frames, one context each, so the ring never overflows: each chunk starts one frame
+ * early (so flux and onset have their previous frame) and that frame is discarded.
+ * Frames depend only on their own samples and the frame before, so the result is the
+ * same as one continuous render (tested bit for bit). A dropped frame is an error.
  */
 export async function analyzeSignalInWorklet(
   samples: Float32Array,
   options: DspOptions,
   { measure = false, onProgress }: { measure?: boolean; onProgress?: (fraction: number) => void } = {},
 ): Promise<FeatureMatrix & { durations?: Float64Array }> {
+  const { config, layout } = describe(options);
+  const { hop, nFft } = config;
+  const frames = frameCount(samples.length, nFft, hop);
+  const data = new Float32Array(frames * layout.stride);
+  const durations: number[] = [];
+  for (let first = 0; ; first += OFFLINE_CHUNK_FRAMES) {
+    const end = Math.min(frames, first + OFFLINE_CHUNK_FRAMES);
+    const startFrame = Math.max(0, first - 1);
+    const from = startFrame * hop;
+    const to = frames === 0 ? samples.length : (end - 1) * hop + nFft;
+    const chunk = await renderChunk(samples.subarray(from, to), options, OFFLINE_CHUNK_FRAMES + 2, measure);
+    chunk.rows((row, local) => {
+      const index = startFrame + local;
+      if (index >= first && index < end) data.set(row, index * layout.stride);
+    });
+    if (chunk.durations) durations.push(...chunk.durations);
+    onProgress?.(frames === 0 ? 1 : end / frames);
+    if (end >= frames) break;
+  }
+  let nonFinite = 0, firstIndex = -1;
+  for (let i = 0; i < samples.length; i++) {
+    if (!Number.isFinite(samples[i])) {
+      if (firstIndex < 0) firstIndex = i;
+      nonFinite++;
+    }
+  }
+  return { config, layout, frames, data, nonFinite: { count: nonFinite, firstIndex }, durations: measure ? Float64Array.from(durations) : undefined };
+}
+
+/** One OfflineAudioContext render; its frames stay in the ring until rows() drains them. */
+async function renderChunk(samples: Float32Array, options: DspOptions, capacity: number, measure: boolean) {
   const { sampleRate } = options;
   const length = Math.max(RENDER_QUANTUM, Math.ceil(samples.length / RENDER_QUANTUM) * RENDER_QUANTUM);
   const context = new OfflineAudioContext({ numberOfChannels: 1, length, sampleRate });
-  const { config } = describe(options);
-  const frames = frameCount(samples.length, config.nFft, config.hop);
-  const capacity = Math.max(64, Math.min(frames + 1, 8192));
-  const quanta = length / RENDER_QUANTUM;
-  const timings = measure ? new SharedArrayBuffer((quanta + 1) * 8) : undefined;
-  const analysis = await createAnalysisNode(context, options, { capacity, totalSamples: samples.length, timings });
-  const { node, reader, layout } = analysis;
-
+  const timings = measure ? new SharedArrayBuffer((length / RENDER_QUANTUM + 1) * 8) : undefined;
+  const { node, reader } = await createAnalysisNode(context, options, { capacity, totalSamples: samples.length, timings });
   const buffer = new AudioBuffer({ length: Math.max(1, samples.length), numberOfChannels: 1, sampleRate });
   if (samples.length > 0) buffer.copyToChannel(samples as Float32Array<ArrayBuffer>, 0);
   const source = new AudioBufferSourceNode(context, { buffer });
   source.connect(node);
   node.connect(context.destination);
   source.start(0);
-
-  const data = new Float32Array(frames * layout.stride);
-  let received = 0;
-  const drain = () => {
-    received += reader.drain((row, index) => {
-      if (index < frames) data.set(row, index * layout.stride);
-    });
-    onProgress?.(frames === 0 ? 1 : received / frames);
-  };
-
-  // Slices of at most half the ring's worth of frames, on render-quantum boundaries.
-  const sliceSamples = Math.max(RENDER_QUANTUM, Math.floor((capacity / 2) * config.hop / RENDER_QUANTUM) * RENDER_QUANTUM);
-  for (let at = sliceSamples; at < length; at += sliceSamples) {
-    void context.suspend(at / sampleRate).then(() => {
-      drain();
-      void context.resume();
-    });
-  }
   await context.startRendering();
-  drain();
-
+  if (reader.dropped > 0) throw new Error(`worklet dropped ${reader.dropped} frames while rendering offline`);
   let durations: Float64Array | undefined;
   if (timings) {
     const all = new Float64Array(timings);
     durations = all.slice(1, 1 + all[0]!);
   }
-  const nonFinite = reader.nonFinite;
-  if (reader.dropped > 0) throw new Error(`worklet dropped ${reader.dropped} frames while rendering offline`);
-  if (received !== frames) throw new Error(`worklet delivered ${received} frames, expected ${frames}`);
   await closeContext(context);
-  return { config, layout, frames, data, nonFinite: { count: nonFinite, firstIndex: -1 }, durations };
+  return { rows: (onRow: (row: Float32Array, index: number) => void) => reader.drain(onRow), durations };
 }
 
 async function closeContext(context: AnyContext): Promise<void> {
