@@ -27,6 +27,16 @@ describe("moodwire analyze", () => {
     expect(maxErr([out.spectral_centroid_hz], [c.spectral_centroid_hz])).toBeLessThan(1e-4 * 12000);
   });
 
+  it.each(["kernel", "worklet"])("warns about NaN samples (replaced by 0) through the %s engine", async (engine) => {
+    const x = Float32Array.from({ length: 4096 }, (_, i) => Math.sin(i / 5));
+    x[1000] = NaN; x[3000] = NaN;
+    const path = join(dir, "nan.wav");
+    writeFileSync(path, encodeWav(x, 16000));
+    const { code, stderr } = await moodwire(["analyze", path, "--n-fft", "512", "--hop", "256", "--features", "rms", "--engine", engine]);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/nan\.wav: 2 non-finite samples replaced by 0 \(first at sample 1000\)/);
+  });
+
   it("prints only the requested features", async () => {
     const { stdout } = await moodwire(["analyze", ...args, "--features", "rms,onset"]);
     expect(Object.keys(JSON.parse(stdout)).filter((k) => Array.isArray(JSON.parse(stdout)[k]))).toEqual(["rms", "onset_strength"]);

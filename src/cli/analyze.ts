@@ -95,22 +95,11 @@ async function analyzeFile(path: string, options: AnalyzeOptions): Promise<strin
   const audio = await readAudioFile(path);
   const dsp = { ...options.dsp, sampleRate: audio.sampleRate };
   const matrix: FeatureMatrix = options.engine === "worklet" ? await analyzeSignalInWorklet(audio.samples, dsp) : analyzeSignal(audio.samples, dsp);
-  const nonFinite = countNonFinite(audio.samples);
-  if (nonFinite.count > 0) {
-    process.stderr.write(`moodwire: ${path}: ${nonFinite.count} non-finite samples replaced by 0 (first at sample ${nonFinite.first})\n`);
+  const { count, firstIndex } = matrix.nonFinite;
+  if (count > 0) {
+    process.stderr.write(`moodwire: ${path}: ${count} non-finite samples replaced by 0 (first at sample ${firstIndex})\n`);
   }
   return options.format === "csv" ? featuresToCsv(matrix, options.features) : JSON.stringify(featuresToJson(matrix, options.features)) + "\n";
-}
-
-function countNonFinite(samples: Float32Array): { count: number; first: number } {
-  let count = 0, first = -1;
-  for (let i = 0; i < samples.length; i++) {
-    if (!Number.isFinite(samples[i])) {
-      if (first < 0) first = i;
-      count++;
-    }
-  }
-  return { count, first };
 }
 
 async function listAudioFiles(folder: string): Promise<string[]> {
