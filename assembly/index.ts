@@ -35,3 +35,16 @@ export function melFilterbankPointer(a: FrameAnalyzer): usize { return changetyp
 /** The float32 [12][chromaStride] chroma filterbank (zero-padded columns). */
 export function chromaFilterbankPointer(a: FrameAnalyzer): usize { return changetype<usize>(a.chromaFilterbank); }
 export function chromaStride(a: FrameAnalyzer): i32 { return a.chromaStride; }
+
+// ---- Sample-rate conversion (assembly/resample.ts). A handle is the pointer of a Resampler.
+
+import { Resampler } from "./resample";
+
+export function createResampler(inRate: f64, outRate: f64, maxBlock: i32): Resampler {
+  return new Resampler(inRate, outRate, maxBlock);
+}
+export function resamplerPush(r: Resampler, count: i32): i32 { return r.push(count); }
+export function resamplerReset(r: Resampler): void { r.reset(); }
+export function resamplerInputPointer(r: Resampler): usize { return changetype<usize>(r.input); }
+export function resamplerOutputPointer(r: Resampler): usize { return changetype<usize>(r.output); }
+export function resamplerReach(r: Resampler): i32 { return r.reach; }

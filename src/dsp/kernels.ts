@@ -44,6 +44,18 @@ export function loadDspModule(): WebAssembly.Module {
   return cachedModule;
 }
 
+/** A fresh instance of dsp.wasm (each has its own memory); T names the exports used. */
+export function instantiateDsp<T>(module: WebAssembly.Module = loadDspModule()): T {
+  const instance = new WebAssembly.Instance(module, {
+    env: {
+      abort: (_message: number, _file: number, line: number, column: number) => {
+        throw new Error(`moodwire DSP kernel aborted at ${line}:${column}`);
+      },
+    },
+  });
+  return instance.exports as unknown as T;
+}
+
 /** Called with each finished frame: the row is only valid during the call. */
 export type RowSink = (row: Float32Array, frameIndex: number) => void;
 
@@ -69,14 +81,7 @@ export class FeatureExtractor {
     this.config = resolveDspConfig(options);
     const module = extractorOptions.module ?? loadDspModule();
     const maxBlock = extractorOptions.maxBlock ?? 4096;
-    const instance = new WebAssembly.Instance(module, {
-      env: {
-        abort: (_message: number, _file: number, line: number, column: number) => {
-          throw new Error(`moodwire DSP kernel aborted at ${line}:${column}`);
-        },
-      },
-    });
-    const x = instance.exports as unknown as DspExports;
+    const x = instantiateDsp<DspExports>(module);
     const c = this.config;
     const h = x.createAnalyzer(c.sampleRate, c.nFft, c.hop, c.nMels, c.nMfcc, c.fmin, c.fmax, maxBlock);
     this.exports = x;
