@@ -70,6 +70,11 @@ export async function readAudioFile(path: string): Promise<DecodedAudio> {
     const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : code === "EACCES" ? "permission denied" : (err as Error).message;
     throw new AudioFileError(reason);
   }
+  return decodeAudioBytes(bytes);
+}
+
+/** Decodes a whole file's bytes (WAV, FLAC, Ogg, MP3), e.g. an entry read from an archive. */
+export async function decodeAudioBytes(bytes: Uint8Array): Promise<DecodedAudio> {
   if (bytes.length === 0) throw new AudioFileError("the file is empty");
   return isWav(bytes) ? decodeWav(bytes) : decodeCompressed(bytes);
 }
