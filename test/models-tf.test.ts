@@ -14,7 +14,13 @@ async function onBackend<T>(name: string, fn: () => T): Promise<T> {
   try { return fn(); } finally { await tf.setBackend("wasm"); }
 }
 
-describe("Conv2DBackpropFilter on wasm", () => {
+function maxRelativeDifference(a: tf.Tensor, b: number[]): number {
+  const got = Array.from(a.dataSync());
+  const scale = Math.max(...b.map(Math.abs));
+  return Math.max(...got.map((v, i) => Math.abs(v - b[i]!))) / scale;
+}
+
+describe("conv gradients on wasm", () => {
   it("is registered by loadTf (tfjs issue #8474 leaves it out)", () => {
     expect(tf.getKernel("Conv2DBackpropFilter", "wasm")).toBeDefined();
     expect(tf.getBackend()).toBe("wasm");
@@ -36,11 +42,28 @@ describe("Conv2DBackpropFilter on wasm", () => {
           const worst = Math.max(...got.flat(3).map((v, i) => Math.abs(v - (cpu as number[][][][]).flat(3)[i])));
           expect(scale).toBeGreaterThan(1);
           expect(worst / scale).toBeLessThan(1e-5);
-          tf.dispose([x, filter, wasm]);
+          // The input gradient goes through our stride-1 Conv2DBackpropInput (the backend's own for stride 2).
+          const lossOfX = (input: tf.Tensor) => tf.conv2d(input as tf.Tensor4D, filter, stride, pad).square().sum();
+          const dx = tf.grad(lossOfX)(x);
+          const dxCpu = await onBackend("cpu", () => Array.from(tf.grad(lossOfX)(x).dataSync()));
+          expect(maxRelativeDifference(dx, dxCpu)).toBeLessThan(1e-5);
+          tf.dispose([x, filter, wasm, dx]);
         });
       }
     }
   }
+
+  it("batch norm's broadcasting gradient equals autodiff of the unfused formula", () => {
+    const x = tf.randomNormal([3, 5, 4, 6], 0, 2, "float32", 4);
+    const mean = tf.randomNormal([6], 0, 1, "float32", 5), variance = tf.randomUniform([6], 0.5, 2, "float32", 6);
+    const offset = tf.randomNormal([6], 0, 1, "float32", 7), scale = tf.randomNormal([6], 1, 0.3, "float32", 8);
+    const weights = tf.randomNormal(x.shape, 0, 1, "float32", 9);
+    const fused = (a: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: tf.Tensor, s: tf.Tensor) => tf.batchNorm(a, m, v, o, s, 1e-3).mul(weights).sum();
+    const plain = (a: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: tf.Tensor, s: tf.Tensor) => a.sub(m).mul(tf.rsqrt(v.add(1e-3))).mul(s).add(o).mul(weights).sum();
+    const got = tf.grads(fused)([x, mean, variance, offset, scale]);
+    const want = tf.grads(plain)([x, mean, variance, offset, scale]);
+    got.forEach((g, i) => expect(maxRelativeDifference(g, Array.from(want[i]!.dataSync()))).toBeLessThan(1e-5));
+  });
 
   it("lets a conv layer learn on wasm", async () => {
     const model = tf.sequential({ layers: [
