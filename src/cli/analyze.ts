@@ -11,6 +11,11 @@ import { analyzeSignal, type FeatureMatrix } from "../dsp/kernels.ts";
 import { analyzeSignalInWorklet } from "../worklet/analysis-node.ts";
 import { parseChoice, parseNumber, UsageError } from "./args.ts";
 import { createProgress } from "./progress.ts";
+import { loadTf, type tf } from "../models/tf.ts";
+import { loadModel } from "../models/io.ts";
+import { analyzeSed } from "../models/sed/analyze.ts";
+import type { SedMetadata } from "../models/sed/train.ts";
+import { DEFAULT_SED_MODEL } from "./sed.ts";
 
 export const ANALYZE_HELP = `Usage: moodwire analyze FILE|FOLDER [options]
 
@@ -29,6 +34,9 @@ Options:
   --fmax HZ         highest mel edge (default sample rate / 2)
   --engine E        kernel (direct WASM calls, default) or worklet (rendered through
                     the AudioWorklet in an OfflineAudioContext); same numbers
+  --models LIST     also run models (json only): sed adds "events" [{label, onset,
+                    offset, confidence}] and "sed" {hop_s, labels, probabilities}
+  --sed-model DIR   SED model folder (default: the shipped models/sed)
   --format F        json (default) or csv
   --out DIR         required for a FOLDER: one output file per input goes here
   -h, --help        this text
@@ -43,6 +51,8 @@ interface AnalyzeOptions {
   engine: "kernel" | "worklet";
   format: "json" | "csv";
   out?: string;
+  models: "sed"[];
+  sedModel?: string;
 }
 
 function parseAnalyzeArgs(argv: string[]): { inputs: string[]; options: AnalyzeOptions } | "help" {
@@ -60,6 +70,8 @@ function parseAnalyzeArgs(argv: string[]): { inputs: string[]; options: AnalyzeO
       engine: { type: "string" },
       format: { type: "string" },
       out: { type: "string" },
+      models: { type: "string" },
+      "sed-model": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -71,6 +83,9 @@ function parseAnalyzeArgs(argv: string[]): { inputs: string[]; options: AnalyzeO
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  const format = parseChoice("format", values.format, ["json", "csv"] as const, "json");
+  const models = parseModels(values.models);
+  if (models.length > 0 && format === "csv") throw new UsageError("--models needs --format json (events do not fit a CSV of frames)");
   return {
     inputs: positionals,
     options: {
@@ -84,10 +99,34 @@ function parseAnalyzeArgs(argv: string[]): { inputs: string[]; options: AnalyzeO
         fmax: parseNumber("fmax", values.fmax),
       },
       engine: parseChoice("engine", values.engine, ["kernel", "worklet"] as const, "kernel"),
-      format: parseChoice("format", values.format, ["json", "csv"] as const, "json"),
+      format,
       out: values.out,
+      models,
+      sedModel: values["sed-model"],
     },
   };
+}
+
+function parseModels(value: string | undefined): "sed"[] {
+  if (value === undefined) return [];
+  const names = value.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const name of names) if (name !== "sed") throw new UsageError(`--models: unknown model "${name}" (available: sed)`);
+  return names as "sed"[];
+}
+
+let sedModel: Promise<{ model: tf.LayersModel; metadata: SedMetadata }> | undefined;
+
+/** Loads tfjs and the SED model once per run (a folder analyses many files with one model). */
+function loadSed(dir: string | undefined) {
+  sedModel ??= (async () => {
+    await loadTf();
+    try {
+      return await loadModel<SedMetadata>(dir ?? DEFAULT_SED_MODEL);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  })();
+  return sedModel;
 }
 
 /** Reads, analyses and formats one file; errors are AudioFileError or DspConfigError. */
@@ -99,7 +138,13 @@ async function analyzeFile(path: string, options: AnalyzeOptions): Promise<strin
   if (count > 0) {
     process.stderr.write(`moodwire: ${path}: ${count} non-finite samples replaced by 0 (first at sample ${firstIndex})\n`);
   }
-  return options.format === "csv" ? featuresToCsv(matrix, options.features) : JSON.stringify(featuresToJson(matrix, options.features)) + "\n";
+  if (options.format === "csv") return featuresToCsv(matrix, options.features);
+  const json = featuresToJson(matrix, options.features);
+  if (options.models.includes("sed")) {
+    const { model, metadata } = await loadSed(options.sedModel);
+    Object.assign(json, analyzeSed(model, metadata, audio.samples, audio.sampleRate));
+  }
+  return JSON.stringify(json) + "\n";
 }
 
 async function listAudioFiles(folder: string): Promise<string[]> {

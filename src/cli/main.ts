@@ -6,6 +6,7 @@ import { UsageError } from "./args.ts";
 import { FACE_HELP, runFace } from "./face.ts";
 import { MAPPING_HELP, runMapping } from "./mapping.ts";
 import { ORACLE_HELP, ORACLE_PLOT_HELP, runOracle, runOraclePlot } from "./oracle.ts";
+import { CORPUS_HELP, EVAL_HELP, LEARN_HELP, TRAIN_HELP, runCorpus, runEval, runLearn, runTrain } from "./sed.ts";
 
 interface Command {
   summary: string;
@@ -18,6 +19,10 @@ const COMMANDS: Record<string, Command> = {
   oracle: { summary: "Variable Markov Oracle of a feature sequence or audio file (IR, motifs)", help: ORACLE_HELP, run: runOracle },
   face: { summary: "FaceOSC in, facial emotion out as OSC and MIDI", help: FACE_HELP, run: runFace },
   mapping: { summary: "check a mapping file (signals to MIDI and OSC)", help: MAPPING_HELP, run: runMapping },
+  corpus: { summary: "build a training corpus from sounds in Debian packages (corpus sed)", help: CORPUS_HELP, run: runCorpus },
+  train: { summary: "train a model on a corpus (train sed)", help: TRAIN_HELP, run: runTrain },
+  eval: { summary: "score a model on a corpus's test split (eval sed)", help: EVAL_HELP, run: runEval },
+  learn: { summary: "teach the sound event detector a new sound from a few clips", help: LEARN_HELP, run: runLearn },
   "oracle-plot": { summary: "draw an oracle's IR curve and repeated patterns (SVG or PNG)", help: ORACLE_PLOT_HELP, run: runOraclePlot },
 };
 

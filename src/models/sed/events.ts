@@ -1,7 +1,10 @@
 // From per-window class probabilities to sound events: hysteresis thresholds (a class turns
-// on at `on` and off below `off`), gaps shorter than `maxGap` bridged, events shorter than
-// `minDuration` dropped. Time bin k (width = the patch hop) takes the probability of the
-// window centred in it, so an event's times are those of the sound, not of the window edges.
+// on at `on` and off below `off`), gaps up to `maxGap` bridged, events shorter than
+// `minDuration` dropped. Time bin k (width = the patch hop, 0.256 s) takes the probability of
+// the window centred in it, so an event's times are those of the sound, not of window edges.
+//
+// One state machine (EventTracker) serves both the live detector, which emits event-start /
+// event-end as bins arrive, and offline analysis, which feeds it a whole file.
 
 import type { Annotation } from "./soundscape.ts";
 
@@ -24,13 +27,71 @@ export interface SoundEvent {
   confidence: number;
 }
 
-/** Bins before the first window's centre: bin k shows window k - BIN_LAG (clamped). */
+/** Bin k shows window k - BIN_LAG: window p is centred in bin p + 2. */
 export const BIN_LAG = 2;
 
-/** probabilities: windows x classes. Returns the per-bin probability series of one class. */
-export function binSeries(probabilities: ArrayLike<number>[], c: number, bins: number): number[] {
-  const last = probabilities.length - 1;
-  return Array.from({ length: bins }, (_, k) => probabilities[Math.max(0, Math.min(last, k - BIN_LAG))]![c]!);
+export interface EventListener {
+  /** The event became certain (on for minDuration); `onset` is when it began. */
+  start?(label: string, onset: number, confidence: number): void;
+  /** The event ended (off for longer than maxGap). */
+  end?(event: SoundEvent): void;
+}
+
+interface ClassState { active: boolean; started: boolean; start: number; lastOn: number; peak: number }
+
+export class EventTracker {
+  private readonly states: ClassState[];
+  private bin = 0;
+  readonly labels: string[];
+  readonly hopSeconds: number;
+  readonly rule: EventRule;
+  private readonly listener: EventListener;
+
+  constructor(labels: string[], hopSeconds: number, listener: EventListener, rule: EventRule = EVENT_RULE) {
+    this.labels = labels;
+    this.hopSeconds = hopSeconds;
+    this.rule = rule;
+    this.listener = listener;
+    this.states = labels.map(() => ({ active: false, started: false, start: 0, lastOn: -1, peak: 0 }));
+  }
+
+  /** Bins seen so far. */
+  get bins(): number { return this.bin; }
+
+  /** One time bin's probabilities (one per class). */
+  push(probabilities: ArrayLike<number>): void {
+    const k = this.bin++;
+    const { on, off, minDuration, maxGap } = this.rule;
+    const gapBins = Math.round(maxGap / this.hopSeconds);
+    this.states.forEach((s, c) => {
+      const v = probabilities[c]!;
+      if (s.active && v >= off) {
+        s.lastOn = k;
+        s.peak = Math.max(s.peak, v);
+      } else if (!s.active && v >= on) {
+        Object.assign(s, { active: true, started: false, start: k, lastOn: k, peak: v });
+      } else if (s.active && k - s.lastOn > gapBins) {
+        this.close(c);
+      }
+      if (s.active && !s.started && (s.lastOn + 1 - s.start) * this.hopSeconds >= minDuration - 1e-9) {
+        s.started = true;
+        this.listener.start?.(this.labels[c]!, round3(s.start * this.hopSeconds), round3(s.peak));
+      }
+    });
+  }
+
+  /** Ends every open event (end of file, or the detector stopping); `seconds` caps offsets. */
+  finish(seconds = Infinity): void {
+    this.states.forEach((s, c) => { if (s.active) this.close(c, seconds); });
+  }
+
+  private close(c: number, seconds = Infinity): void {
+    const s = this.states[c]!;
+    s.active = false;
+    if (!s.started) return;
+    const onset = s.start * this.hopSeconds, offset = Math.min(seconds, (s.lastOn + 1) * this.hopSeconds);
+    this.listener.end?.({ label: this.labels[c]!, onset: round3(onset), offset: round3(offset), confidence: round3(s.peak) });
+  }
 }
 
 /** Number of time bins covering `seconds` of audio. */
@@ -38,44 +99,14 @@ export function binCount(seconds: number, hopSeconds: number): number {
   return Math.max(1, Math.ceil(seconds / hopSeconds - 1e-9));
 }
 
+/** Events of a whole signal from its windows' probabilities (windows x classes). */
 export function detectEvents(probabilities: ArrayLike<number>[], labels: string[], hopSeconds: number, seconds: number, rule: EventRule = EVENT_RULE): SoundEvent[] {
-  const bins = binCount(seconds, hopSeconds);
   const events: SoundEvent[] = [];
-  for (const [c, label] of labels.entries()) {
-    const p = binSeries(probabilities, c, bins);
-    let active = false, start = 0, lastOn = -1, peak = 0;
-    const close = () => {
-      const onset = start * hopSeconds, offset = Math.min(seconds, (lastOn + 1) * hopSeconds);
-      if (offset - onset >= rule.minDuration - 1e-9) events.push({ label, onset: round3(onset), offset: round3(offset), confidence: round3(peak) });
-      active = false;
-    };
-    for (let k = 0; k < bins; k++) {
-      const v = p[k]!;
-      if (!active) {
-        if (v >= rule.on) {
-          // Bridge a short gap back to the previous event of this class.
-          const previous = events.at(-1);
-          if (previous?.label === label && k * hopSeconds - previous.offset <= rule.maxGap + 1e-9) {
-            events.pop();
-            start = Math.round(previous.onset / hopSeconds);
-            peak = previous.confidence;
-          } else {
-            start = k;
-            peak = 0;
-          }
-          active = true;
-          lastOn = k;
-          peak = Math.max(peak, v);
-        }
-      } else if (v >= rule.off) {
-        lastOn = k;
-        peak = Math.max(peak, v);
-      } else {
-        close();
-      }
-    }
-    if (active) close();
-  }
+  const tracker = new EventTracker(labels, hopSeconds, { end: (e) => events.push(e) }, rule);
+  const last = probabilities.length - 1;
+  const bins = binCount(seconds, hopSeconds);
+  for (let k = 0; k < bins; k++) tracker.push(probabilities[Math.max(0, Math.min(last, k - BIN_LAG))]!);
+  tracker.finish(seconds);
   return events.sort((a, b) => a.onset - b.onset || a.label.localeCompare(b.label));
 }
 

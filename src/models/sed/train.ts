@@ -11,6 +11,7 @@ import { evaluateSed, type SedScores } from "./metrics.ts";
 import { buildSedModel, SED_ARCHITECTURE } from "./model.ts";
 import { detectInPatchSet } from "./predict.ts";
 import { readFileSync } from "node:fs";
+import { chooseRehearsal, saveRehearsal } from "./rehearsal.ts";
 import { join } from "node:path";
 
 export interface SedMetadata {
@@ -22,6 +23,8 @@ export interface SedMetadata {
   corpus: { seed: number | null; trainScenes: number; testScenes: number };
   training: { epochs: number; bestEpoch: number; validationSegmentF1: number; seconds: number; batchSize: number; learningRate: number; patchFraction: number };
   evaluation?: { split: string; scores: SedScores };
+  /** Set by `learn`: the class added and how. */
+  learned?: { label: string; mode: string; examples: number; epochs: number; seconds: number; base: string };
 }
 
 export interface TrainProgress { epoch: number; epochs: number; batch: number; batches: number; loss: number; validationF1?: number }
@@ -38,6 +41,9 @@ export interface TrainSedOptions {
   onLoad?: (done: number, total: number, what: string) => void;
   onProgress?: (p: TrainProgress) => void;
 }
+
+/** Patches per class, and with nothing on, kept for `learn` to rehearse. */
+export const REHEARSAL_SIZE = { perClass: 40, empty: 60 };
 
 export const TRAIN_DEFAULTS = { epochs: 12, batchSize: 32, learningRate: 1e-3, seed: 1, patchFraction: 0.5 };
 
@@ -111,6 +117,7 @@ export async function trainSed(options: TrainSedOptions): Promise<SedMetadata> {
     metadata.evaluation = { split: "test", scores: segmentF1(model, toPatches(test.scenes, test.annotations, labels, frontEnd), labels, frontEnd) };
   } catch { /* no test split: scores are left out */ }
   await saveModel(model, options.out, metadata);
+  saveRehearsal(options.out, chooseRehearsal(fit, labels, frontEnd, REHEARSAL_SIZE.perClass, REHEARSAL_SIZE.empty, options.seed));
   model.dispose();
   return metadata;
 }

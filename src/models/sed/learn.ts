@@ -1,0 +1,211 @@
+// `moodwire learn`: teach a trained SED model one new sound from a few clips, without
+// forgetting the old ones: the seed's neural adapter (Koh et al., ICME 2020).
+//
+//                 ┌─ source CNN (frozen copy of the base) ─ hidden ─ adapter: dense 32 ReLU ─ dense N+1 ─┐
+//   log-mel patch ┤                                                                                      + ─ sigmoid ─ N+1 probabilities
+//                 └─ target CNN (initialised from the base, N+1 logits) ─────────────────────────────────┘
+//
+// The adapter's last layer starts at zero and the target starts as a copy of the base, so
+// before any step the new model answers exactly like the base for the old classes. Training
+// data: every clip's log-mel mixed (by adding powers) into patches of the rehearsal set shipped
+// with the base model, so the new sound is heard over real backgrounds and over old events,
+// plus the rehearsal patches as they are (new class off). "Simple transfer", the comparison
+// that forgets, fine-tunes one copy of the base with an N+1 output on the same data.
+
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { decodeAudioBytes } from "../../audio/decode.ts";
+import { loadModel, saveModel } from "../io.ts";
+import { randomInt, seededRandom, shuffled, uniform, type Random } from "../random.ts";
+import { tf } from "../tf.ts";
+import type { PatchSet } from "./dataset.ts";
+import { logmelFrames, type SedFrontEnd } from "./frontend.ts";
+import { HIDDEN_LAYER, LOGITS_LAYER, SED_ARCHITECTURE, sedInput, sedLayers } from "./model.ts";
+import { loadRehearsal, saveRehearsal, type RehearsalSet } from "./rehearsal.ts";
+import { trainEpoch, type SedMetadata } from "./train.ts";
+
+export type LearnMode = "adapter" | "transfer";
+
+export interface LearnOptions {
+  base: string;
+  label: string;
+  examples: string;
+  out: string;
+  mode: LearnMode;
+  epochs: number;
+  /** Mixed patches made from each example per epoch's pool. */
+  mixesPerExample: number;
+  learningRate: number;
+  seed: number;
+  onProgress?: (p: { epoch: number; epochs: number; batch: number; batches: number; loss: number }) => void;
+}
+
+export const LEARN_DEFAULTS = { mode: "adapter" as LearnMode, epochs: 8, mixesPerExample: 40, learningRate: 1e-3, seed: 1 };
+export const ADAPTER_UNITS = 32;
+
+/** Log-mel (dB) of each example clip, cut to where it sounds (frames within 40 dB of its loudest). */
+export async function readExamples(dir: string, f: SedFrontEnd): Promise<{ name: string; frames: number; db: Float32Array }[]> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => /\.(wav|wave|flac|ogg|oga|mp3)$/i.test(n)).sort();
+  } catch (error) {
+    throw new Error(`cannot read the examples folder ${dir}: ${(error as Error).message}`);
+  }
+  if (names.length < 3) throw new Error(`${dir} has ${names.length} audio clip(s): give at least 3 (5 to 20 work best)`);
+  const out: { name: string; frames: number; db: Float32Array }[] = [];
+  for (const name of names) {
+    let audio;
+    try {
+      audio = await decodeAudioBytes(readFileSync(join(dir, name)));
+    } catch (error) {
+      throw new Error(`example ${name}: ${(error as Error).message}`);
+    }
+    const { frames, data } = logmelFrames(audio.samples, audio.sampleRate, f);
+    const n = f.nMels;
+    const energy = Array.from({ length: frames }, (_, t) => Math.max(...data.subarray(t * n, (t + 1) * n)));
+    const loudest = Math.max(...energy);
+    const first = energy.findIndex((e) => e > loudest - 40), last = energy.length - 1 - [...energy].reverse().findIndex((e) => e > loudest - 40);
+    if (frames === 0 || first < 0) throw new Error(`example ${name} is silent or shorter than one frame`);
+    out.push({ name, frames: last - first + 1, db: data.slice(first * n, (last + 1) * n) });
+  }
+  return out;
+}
+
+/** Adds an example's power into a patch (both dB) at frame `at` with `gainDb`. */
+function mixInto(patch: Float32Array, example: { frames: number; db: Float32Array }, at: number, gainDb: number, f: SedFrontEnd): void {
+  const n = f.nMels;
+  for (let t = 0; t < example.frames; t++) {
+    const frame = at + t;
+    if (frame < 0 || frame >= f.patchFrames) continue;
+    for (let m = 0; m < n; m++) {
+      const a = patch[frame * n + m]!, b = example.db[t * n + m]! + gainDb;
+      const hi = Math.max(a, b), lo = Math.min(a, b);
+      patch[frame * n + m] = hi + 10 * Math.log10(1 + 10 ** ((lo - hi) / 10));
+    }
+  }
+}
+
+/** The learning set: each example mixed into random rehearsal patches, plus the rehearsal patches as they are. */
+export function learningSet(rehearsal: RehearsalSet, examples: { frames: number; db: Float32Array }[], mixesPerExample: number, f: SedFrontEnd, random: Random): PatchSet {
+  const size = f.patchFrames * f.nMels, old = rehearsal.classes.length, c = old + 1;
+  const mixes = examples.length * mixesPerExample;
+  const count = mixes + rehearsal.count;
+  const x = new Float32Array(count * size), y = new Float32Array(count * c);
+  const patch = new Float32Array(size);
+  for (let i = 0; i < count; i++) {
+    const source = i < mixes ? randomInt(random, 0, rehearsal.count - 1) : i - mixes;
+    patch.set(rehearsal.db.subarray(source * size, (source + 1) * size));
+    for (let k = 0; k < old; k++) y[i * c + k] = rehearsal.labels[source * old + k]!;
+    if (i < mixes) {
+      const example = examples[Math.floor(i / mixesPerExample)]!;
+      // Somewhere in the patch with at least 10 frames (0.16 s) of it inside; -12..+12 dB.
+      const at = randomInt(random, Math.min(0, 10 - example.frames), f.patchFrames - 10);
+      mixInto(patch, example, at, uniform(random, -12, 12), f);
+      y[i * c + old] = 1;
+    }
+    for (let j = 0; j < size; j++) x[i * size + j] = (patch[j]! - f.mean) / f.std;
+  }
+  return { x, y, count, files: [], annotations: [] };
+}
+
+/** Copies weights layer by layer from `from` (base names) to `to` (prefixed names). */
+function copyWeights(from: tf.LayersModel, to: tf.LayersModel, prefix: string, skip: string[] = []): void {
+  for (const layer of from.layers) {
+    if (layer.getWeights().length === 0 || skip.includes(layer.name)) continue;
+    to.getLayer(prefix + layer.name).setWeights(layer.getWeights());
+  }
+}
+
+/** Batch norm that never uses batch statistics nor updates its moving averages: frozen for real. */
+function freeze(layer: tf.layers.Layer): void {
+  layer.trainable = false;
+  if (layer.getClassName() === "BatchNormalization") {
+    const call = layer.call.bind(layer);
+    layer.call = (inputs, kwargs) => call(inputs, { ...kwargs, training: false });
+  }
+}
+
+/** N+1 logits initialised from the base's N (the new column small and random). */
+function widenLogits(base: tf.LayersModel, model: tf.LayersModel, name: string, random: Random): void {
+  const [kernel, bias] = base.getLayer(LOGITS_LAYER).getWeights() as [tf.Tensor2D, tf.Tensor1D];
+  const k = kernel.arraySync(), b = Array.from(bias.dataSync());
+  const wide = k.map((row) => [...row, uniform(random, -0.05, 0.05)]);
+  model.getLayer(name).setWeights([tf.tensor2d(wide), tf.tensor1d([...b, -2])]);
+}
+
+export function buildLearner(base: tf.LayersModel, f: SedFrontEnd, classes: number, mode: LearnMode, random: Random): tf.LayersModel {
+  const input = sedInput(f);
+  if (mode === "transfer") {
+    const { logits } = sedLayers(input, classes + 1, "");
+    const probabilities = tf.layers.activation({ name: "probabilities", activation: "sigmoid" }).apply(logits) as tf.SymbolicTensor;
+    const model = tf.model({ name: "moodwire-sed-transfer", inputs: input, outputs: probabilities });
+    copyWeights(base, model, "", [LOGITS_LAYER]);
+    widenLogits(base, model, LOGITS_LAYER, random);
+    return model;
+  }
+  const source = sedLayers(input, classes, "source_");
+  const target = sedLayers(input, classes + 1, "target_");
+  const adapted = tf.layers.dense({ name: "adapter_1", units: ADAPTER_UNITS, activation: "relu", kernelInitializer: tf.initializers.heNormal({ seed: 7 }) }).apply(source.hidden) as tf.SymbolicTensor;
+  const adapterLogits = tf.layers.dense({ name: "adapter_2", units: classes + 1, kernelInitializer: "zeros" }).apply(adapted) as tf.SymbolicTensor;
+  const sum = tf.layers.add({ name: "merge" }).apply([target.logits, adapterLogits]) as tf.SymbolicTensor;
+  const probabilities = tf.layers.activation({ name: "probabilities", activation: "sigmoid" }).apply(sum) as tf.SymbolicTensor;
+  const model = tf.model({ name: "moodwire-sed-adapter", inputs: input, outputs: probabilities });
+  copyWeights(base, model, "source_", [LOGITS_LAYER]);
+  copyWeights(base, model, "target_", [LOGITS_LAYER]);
+  widenLogits(base, model, "target_" + LOGITS_LAYER, random);
+  for (const layer of model.layers) if (layer.name.startsWith("source_")) freeze(layer);
+  return model;
+}
+
+/** The weights of the frozen source branch (for checking that learning left them alone). */
+export function sourceWeights(model: tf.LayersModel): Float32Array[] {
+  return model.layers.filter((l) => l.name.startsWith("source_")).flatMap((l) => l.getWeights().map((w) => w.dataSync() as Float32Array).map((a) => a.slice()));
+}
+
+export async function learnNewClass(options: LearnOptions): Promise<SedMetadata> {
+  const started = Date.now();
+  const random = seededRandom(options.seed);
+  const { model: base, metadata } = await loadModel<SedMetadata>(options.base);
+  if (metadata.kind !== "moodwire-sed") throw new Error(`${options.base} is not a moodwire SED model`);
+  if (metadata.architecture.adapter) throw new Error(`${options.base} already has an adapter (it learned "${metadata.architecture.adapter.learned}"): learn from the base model`);
+  if (!base.layers.some((l) => l.name === HIDDEN_LAYER)) throw new Error(`${options.base} has no '${HIDDEN_LAYER}' layer to attach the adapter to`);
+  if (metadata.classes.includes(options.label)) throw new Error(`the model already knows "${options.label}"`);
+  if (!/^[a-z0-9][a-z0-9_-]*$/i.test(options.label)) throw new Error(`label must be letters, digits, - or _, got "${options.label}"`);
+  const f = metadata.frontEnd;
+  const rehearsal = loadRehearsal(options.base);
+  const examples = await readExamples(options.examples, f);
+  const classes = metadata.classes.length;
+  const model = buildLearner(base, f, classes, options.mode, random);
+  model.compile({ optimizer: tf.train.adam(options.learningRate), loss: "binaryCrossentropy" });
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    // Fresh mixtures every epoch: new positions, gains and backgrounds for each clip.
+    const set = learningSet(rehearsal, examples, options.mixesPerExample, f, random);
+    await trainEpoch(model, set, shuffled(random, Array.from({ length: set.count }, (_, i) => i)), 32, f,
+      (batch, batches, loss) => options.onProgress?.({ epoch, epochs: options.epochs, batch, batches, loss }));
+  }
+  const learned: SedMetadata = {
+    ...metadata,
+    classes: [...metadata.classes, options.label],
+    architecture: options.mode === "adapter" ? { ...SED_ARCHITECTURE, adapter: { units: ADAPTER_UNITS, learned: options.label } } : metadata.architecture,
+    training: { ...metadata.training },
+    evaluation: undefined,
+    learned: { label: options.label, mode: options.mode, examples: examples.length, epochs: options.epochs, seconds: Math.round((Date.now() - started) / 1000), base: options.base },
+  };
+  await saveModel(model, options.out, learned);
+  // Rehearse the new class too next time: a few of its mixtures join the set.
+  const grown = learningSet(rehearsal, examples, 4, f, random);
+  const size = f.patchFrames * f.nMels, mixes = examples.length * 4;
+  const db = new Float32Array((rehearsal.count + mixes) * size), labels = new Float32Array((rehearsal.count + mixes) * (classes + 1));
+  for (let i = 0; i < rehearsal.count; i++) {
+    db.set(rehearsal.db.subarray(i * size, (i + 1) * size), i * size);
+    labels.set(rehearsal.labels.subarray(i * classes, (i + 1) * classes), i * (classes + 1));
+  }
+  for (let i = 0; i < mixes; i++) {
+    for (let j = 0; j < size; j++) db[(rehearsal.count + i) * size + j] = grown.x[i * size + j]! * f.std + f.mean;
+    labels.set(grown.y.subarray(i * (classes + 1), (i + 1) * (classes + 1)), (rehearsal.count + i) * (classes + 1));
+  }
+  saveRehearsal(options.out, { db, labels, classes: learned.classes, count: rehearsal.count + mixes });
+  base.dispose();
+  model.dispose();
+  return learned;
+}

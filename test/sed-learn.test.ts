@@ -1,0 +1,95 @@
+// Learning a new sound with the neural adapter: a synthetic class (a rising whistle) taught
+// from six clips. The source branch must stay bit-identical to the base model (batch-norm
+// statistics included), and the new class must be detected on clips it never saw.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeWav } from "../src/audio/wav.ts";
+import { DEFAULT_SED_MODEL } from "../src/cli/sed.ts";
+import { loadModel } from "../src/models/io.ts";
+import { seededRandom } from "../src/models/random.ts";
+import { buildLearner, learningSet, learnNewClass, readExamples } from "../src/models/sed/learn.ts";
+import { predictPatches } from "../src/models/sed/predict.ts";
+import { loadRehearsal } from "../src/models/sed/rehearsal.ts";
+import type { SedMetadata } from "../src/models/sed/train.ts";
+import { loadTf, tf } from "../src/models/tf.ts";
+import { moodwire } from "./run-cli.ts";
+
+function whistle(rate: number, seconds: number, from: number, to: number, gain: number): Float32Array {
+  const x = new Float32Array(Math.round(rate * (seconds + 0.2)));
+  let phase = 0;
+  for (let i = 0; i < rate * seconds; i++) {
+    const t = i / (rate * seconds);
+    phase += 2 * Math.PI * (from + (to - from) * t) / rate;
+    const envelope = Math.min(1, i / (0.01 * rate), (rate * seconds - i) / (0.02 * rate));
+    x[i + Math.round(0.1 * rate)] = gain * envelope * (Math.sin(phase) + 0.3 * Math.sin(2 * phase));
+  }
+  return x;
+}
+
+function writeClips(dir: string, clips: [number, number, number, number][]): void {
+  mkdirSync(dir, { recursive: true });
+  clips.forEach(([seconds, from, to, gain], i) => writeFileSync(join(dir, `whistle-${i}.wav`), encodeWav(whistle(22050, seconds, from, to, gain), 22050)));
+}
+
+function f1(probabilities: Float32Array[], y: Float32Array, classes: number, c: number): number {
+  let tp = 0, fp = 0, fn = 0;
+  probabilities.forEach((p, i) => {
+    const on = p[c]! >= 0.5, truth = y[i * classes + c] === 1;
+    if (on && truth) tp++; else if (on) fp++; else if (truth) fn++;
+  });
+  return (2 * tp) / Math.max(1, 2 * tp + fp + fn);
+}
+
+describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new sound (neural adapter)", () => {
+  let dir: string;
+  beforeAll(async () => {
+    await loadTf();
+    dir = mkdtempSync(join(tmpdir(), "moodwire-learn-"));
+    writeClips(join(dir, "train"), [[0.4, 1500, 3000, 0.5], [0.5, 1400, 2800, 0.3], [0.35, 1600, 3200, 0.6], [0.6, 1500, 2900, 0.2], [0.45, 1450, 3100, 0.4], [0.4, 1550, 3000, 0.7]]);
+    writeClips(join(dir, "heldout"), [[0.42, 1520, 2950, 0.5], [0.55, 1480, 3050, 0.3], [0.38, 1580, 3150, 0.6], [0.5, 1430, 2850, 0.4]]);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("raises the new class's F1 and leaves the frozen source bit-identical", async () => {
+    const { model: base, metadata } = await loadModel<SedMetadata>(DEFAULT_SED_MODEL);
+    const f = metadata.frontEnd, classes = metadata.classes.length;
+    const out = join(dir, "learned");
+    const learned = await learnNewClass({ base: DEFAULT_SED_MODEL, label: "whistle", examples: join(dir, "train"), out, mode: "adapter", epochs: 2, mixesPerExample: 12, learningRate: 1e-3, seed: 3 });
+    expect(learned.classes).toEqual([...metadata.classes, "whistle"]);
+    expect(learned.architecture.adapter).toEqual({ units: 32, learned: "whistle" });
+
+    const { model } = await loadModel<SedMetadata>(out);
+    // Every weight of the source branch (conv kernels, batch-norm gamma/beta and moving statistics, dense) is untouched.
+    for (const layer of base.layers) {
+      if (layer.getWeights().length === 0 || layer.name === "logits") continue;
+      const before = layer.getWeights().map((w) => Array.from(w.dataSync()));
+      const after = model.getLayer(`source_${layer.name}`).getWeights().map((w) => Array.from(w.dataSync()));
+      expect(after, layer.name).toEqual(before);
+    }
+
+    // Held-out whistles mixed into the rehearsal patches: detected after learning, not before.
+    const heldOut = learningSet(loadRehearsal(DEFAULT_SED_MODEL), await readExamples(join(dir, "heldout"), f), 15, f, seededRandom(99));
+    const untrained = buildLearner(base, f, classes, "adapter", seededRandom(3));
+    const before = f1(predictPatches(untrained, heldOut.x, 0, heldOut.count, f), heldOut.y, classes + 1, classes);
+    const after = f1(predictPatches(model, heldOut.x, 0, heldOut.count, f), heldOut.y, classes + 1, classes);
+    expect(after).toBeGreaterThan(before + 0.3);
+    expect(after).toBeGreaterThan(0.75);
+    for (const m of [base, model, untrained]) m.dispose();
+  }, 180_000);
+
+  it("learn refuses a label the model knows, and too few clips, in one line", async () => {
+    const few = join(dir, "few");
+    writeClips(few, [[0.4, 1500, 3000, 0.5]]);
+    for (const [args, message] of [
+      [["--label", "clap", "--examples", join(dir, "train")], /already knows "clap"/],
+      [["--label", "whistle", "--examples", few], /at least 3/],
+    ] as const) {
+      const r = await moodwire(["learn", ...args, "--out", join(dir, "x")]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    }
+  }, 60_000);
+});

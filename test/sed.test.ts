@@ -1,0 +1,215 @@
+// Sound event detection: event rule, sed_eval metrics, corpus (from the Debian recordings),
+// the streaming detector against offline analysis, tensor memory, and the commands.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeWav } from "../src/audio/wav.ts";
+import { loadModel } from "../src/models/io.ts";
+import { buildSedCorpus } from "../src/models/sed/corpus.ts";
+import { patchLabels } from "../src/models/sed/dataset.ts";
+import { SoundEventDetector } from "../src/models/sed/detector.ts";
+import { detectEvents, EventTracker, type SoundEvent } from "../src/models/sed/events.ts";
+import { logmelFrames } from "../src/models/sed/frontend.ts";
+import { evaluateSed } from "../src/models/sed/metrics.ts";
+import { analyzeSed } from "../src/models/sed/analyze.ts";
+import { parseAnnotations } from "../src/models/sed/soundscape.ts";
+import type { SedMetadata } from "../src/models/sed/train.ts";
+import { loadTf, tf } from "../src/models/tf.ts";
+import { DEFAULT_SED_MODEL } from "../src/cli/sed.ts";
+import { moodwire } from "./run-cli.ts";
+
+const HOP = 0.256;
+
+describe("event rule", () => {
+  const probs = (values: number[]) => values.map((v) => [v]);
+
+  it("hysteresis: on at 0.5, stays on above 0.3, bridges a short gap, drops nothing long enough", () => {
+    // bins: 0..2 window 0 (BIN_LAG), then windows 1.. one bin each
+    const p = probs([0, 0.6, 0.4, 0.35, 0.1, 0.7, 0.1, 0.1, 0.1, 0.1, 0.1, 0.9, 0.2]);
+    const events = detectEvents(p, ["x"], HOP, 15 * HOP);
+    // Window 1 (bin 3) turns on; 0.4, 0.35 keep it; one 0.1 bin is bridged (gap 0.256 <= 0.3); 0.7 at bin 7.
+    expect(events).toEqual([
+      { label: "x", onset: +(3 * HOP).toFixed(3), offset: +(8 * HOP).toFixed(3), confidence: 0.7 },
+      { label: "x", onset: +(13 * HOP).toFixed(3), offset: +(14 * HOP).toFixed(3), confidence: 0.9 },
+    ]);
+  });
+
+  it("never turns on below the on threshold", () => {
+    expect(detectEvents(probs([0.49, 0.45, 0.49]), ["x"], HOP, 5)).toEqual([]);
+  });
+
+  it("the live tracker reports starts as they happen and the same events as offline", () => {
+    const p = [[0.1, 0.8], [0.7, 0.9], [0.6, 0.2], [0.1, 0.1], [0.1, 0.1], [0.8, 0.1]];
+    const started: string[] = [], ended: SoundEvent[] = [];
+    const tracker = new EventTracker(["a", "b"], HOP, { start: (label, onset) => started.push(`${label}@${onset}`), end: (e) => ended.push(e) });
+    for (let k = 0; k < 3; k++) tracker.push(p[0]!); // the first window stands for bins 0..2
+    for (const row of p.slice(1)) tracker.push(row);
+    tracker.finish(8 * HOP);
+    expect(started).toEqual(["b@0", "a@0.768", "a@1.792"]);
+    expect(ended.sort((x, y) => x.onset - y.onset || x.label.localeCompare(y.label))).toEqual(detectEvents(p, ["a", "b"], HOP, 8 * HOP));
+  });
+});
+
+describe("sed_eval metrics", () => {
+  const files = new Map([["f.wav", 4]]);
+  const ref = [{ filename: "f.wav", onset: 0.5, offset: 1.5, label: "door" }, { filename: "f.wav", onset: 2.2, offset: 2.4, label: "clap" }];
+
+  it("segment-based: 1 s segments, a class is active where any event overlaps", () => {
+    const est = [{ filename: "f.wav", onset: 0.6, offset: 0.9, label: "door" }, { filename: "f.wav", onset: 3.1, offset: 3.2, label: "clap" }];
+    const s = evaluateSed(ref, est, files, ["door", "clap"]);
+    // door: ref segments 0,1; est segment 0 -> tp 1, fn 1. clap: ref seg 2, est seg 3 -> fp 1, fn 1.
+    expect(s.segment.classes.door!.counts).toEqual({ tp: 1, fp: 0, fn: 1 });
+    expect(s.segment.classes.clap!.counts).toEqual({ tp: 0, fp: 1, fn: 1 });
+    expect(s.segment.micro.f1).toBeCloseTo(2 / (2 + 1 + 2), 10);
+  });
+
+  it("event-based: onsets within 200 ms match once; offsets are not judged", () => {
+    const est = [
+      { filename: "f.wav", onset: 0.65, offset: 3.9, label: "door" },   // 150 ms late: match
+      { filename: "f.wav", onset: 0.7, offset: 0.8, label: "door" },    // second match for one ref: fp
+      { filename: "f.wav", onset: 2.45, offset: 2.5, label: "clap" },   // 250 ms late: fp + fn
+    ];
+    const e = evaluateSed(ref, est, files, ["door", "clap"]).event;
+    expect(e.classes.door!.counts).toEqual({ tp: 1, fp: 1, fn: 0 });
+    expect(e.classes.clap!.counts).toEqual({ tp: 0, fp: 1, fn: 1 });
+  });
+
+  it("a patch is labelled when the event overlaps it by 0.15 s (or half a short event)", async () => {
+    const { SED_FRONTEND } = await import("../src/models/sed/frontend.ts");
+    // Patch 0 spans 0 .. 1.072 s.
+    expect(patchLabels([{ filename: "", onset: 0.95, offset: 2, label: "a" }], 0, ["a"], SED_FRONTEND)).toEqual([0]);
+    expect(patchLabels([{ filename: "", onset: 0.9, offset: 2, label: "a" }], 0, ["a"], SED_FRONTEND)).toEqual([1]);
+    expect(patchLabels([{ filename: "", onset: 1.0, offset: 1.1, label: "a" }], 0, ["a"], SED_FRONTEND)).toEqual([1]);
+  });
+});
+
+describe("corpus from Debian recordings", () => {
+  let dir: string;
+  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), "moodwire-corpus-")); });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("is the same for the same seed, DCASE TSV, and no test recording is used in training", async () => {
+    const options = { seed: 7, trainScenes: 4, testScenes: 2, newClassExamples: 3, newClass: "gunshot", classes: ["clap", "door", "glass"] };
+    const a = await buildSedCorpus({ ...options, out: join(dir, "a") });
+    const b = await buildSedCorpus({ ...options, out: join(dir, "b") });
+    expect(readFileSync(join(dir, "a/audio/train/scene-0003.wav"))).toEqual(readFileSync(join(dir, "b/audio/train/scene-0003.wav")));
+    expect(readFileSync(join(dir, "a/annotations/test.tsv"), "utf8")).toEqual(readFileSync(join(dir, "b/annotations/test.tsv"), "utf8"));
+    expect(a).toEqual(b);
+    const tsv = readFileSync(join(dir, "a/annotations/train.tsv"), "utf8");
+    expect(tsv.split("\n")[0]).toBe("filename\tonset\toffset\tevent_label");
+    const rows = parseAnnotations(tsv);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(["clap", "door", "glass"]).toContain(r.label); // the new class stays out of training
+      expect(r.offset).toBeGreaterThan(r.onset);
+      expect(r.offset).toBeLessThanOrEqual(10);
+    }
+    for (const [label, s] of Object.entries(a.sources)) {
+      expect(s.test.length, label).toBeGreaterThan(0);
+      expect(s.train.filter((x) => s.test.includes(x)), label).toEqual([]);
+    }
+    expect(existsSync(join(dir, "a/new-class/gunshot/gunshot-02.wav"))).toBe(true);
+  }, 60_000);
+});
+
+const haveModel = existsSync(join(DEFAULT_SED_MODEL, "model.json"));
+
+describe.runIf(haveModel)("the shipped SED model", () => {
+  let model: tf.LayersModel;
+  let metadata: SedMetadata;
+  beforeAll(async () => {
+    await loadTf();
+    ({ model, metadata } = await loadModel<SedMetadata>(DEFAULT_SED_MODEL));
+  });
+
+  it("describes itself: classes, front end, corpus seed, scores", () => {
+    expect(metadata.classes.length).toBeGreaterThanOrEqual(8);
+    expect(metadata.frontEnd).toMatchObject({ sampleRate: 16000, nFft: 1024, hop: 256, nMels: 64, patchFrames: 64 });
+    expect(typeof metadata.corpus.seed).toBe("number");
+    expect(metadata.evaluation!.scores.segment.micro.f1).toBeGreaterThan(0.5);
+    const bytes = readFileSync(join(DEFAULT_SED_MODEL, "weights.bin")).length + readFileSync(join(DEFAULT_SED_MODEL, "rehearsal.bin")).length;
+    expect(bytes).toBeLessThan(4 << 20);
+  });
+
+  function clapScene(rate: number): Float32Array {
+    // Synthetic "claps": 20 ms noise bursts with a fast decay, in a quiet room.
+    const x = new Float32Array(rate * 6);
+    let seed = 3;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+    for (let i = 0; i < x.length; i++) x[i] = 0.001 * rand();
+    for (const t of [1.0, 1.4, 1.8, 4.0]) for (let i = 0; i < rate * 0.05; i++) x[Math.round(t * rate) + i]! += 0.5 * rand() * Math.exp(-i / (rate * 0.008));
+    return x;
+  }
+
+  it("streams: events and probabilities from pushAudio in odd blocks equal offline analysis (44.1 kHz input)", async () => {
+    const rate = 44100, x = clapScene(rate);
+    const offline = analyzeSed(model, metadata, x, rate);
+    const detector = new SoundEventDetector(model, metadata, { inputRate: rate });
+    const ends: SoundEvent[] = [], probabilities: number[][] = [];
+    detector.on({ eventEnd: (e) => ends.push(e), probabilities: (_t, v) => probabilities.push(Array.from(v, (p) => Math.round(p * 1e4) / 1e4)) });
+    for (let at = 0, k = 0; at < x.length; k++) {
+      const n = Math.min([128, 1000, 4096, 77][k % 4]!, x.length - at);
+      detector.pushAudio(x.subarray(at, at + n));
+      at += n;
+    }
+    detector.finish();
+    expect(probabilities.length).toBe(offline.sed.probabilities.length);
+    for (const [i, row] of probabilities.entries()) for (const [c, v] of row.entries()) expect(Math.abs(v - offline.sed.probabilities[i]![c]!)).toBeLessThan(2e-3);
+    // Offline also closes events at the end of the file; the stream ends where its audio ends.
+    expect(ends.map((e) => e.label)).toEqual(offline.events.sort((a, b) => a.offset - b.offset).map((e) => e.label));
+  });
+
+  it("keeps tf.memory().numTensors flat over 10,000 inferences", () => {
+    const detector = new SoundEventDetector(model, metadata);
+    const frame = new Float32Array(64).fill(-60);
+    const probe = () => { for (let i = 0; i < 16; i++) detector.pushFrame(frame); };
+    for (let i = 0; i < 10; i++) probe();
+    const before = tf.memory().numTensors;
+    let windows = 0;
+    detector.on({ probabilities: () => windows++ });
+    for (let i = 0; i < 10_000; i++) probe();
+    expect(windows).toBe(10_000);
+    expect(tf.memory().numTensors).toBe(before);
+  }, 120_000);
+});
+
+describe.runIf(haveModel)("commands", () => {
+  let dir: string;
+  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), "moodwire-sedcli-")); });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("analyze --models sed adds events and per-window probabilities", async () => {
+    const rate = 16000, x = new Float32Array(rate * 3);
+    for (let i = 0; i < x.length; i++) x[i] = 0.3 * Math.sin(2 * Math.PI * 880 * i / rate) * (i > rate && i < 2 * rate ? 1 : 0);
+    const file = join(dir, "tone.wav");
+    (await import("node:fs")).writeFileSync(file, encodeWav(x, rate));
+    const r = await moodwire(["analyze", file, "--features", "rms", "--models", "sed"]);
+    expect(r.stderr).toBe("");
+    const json = JSON.parse(r.stdout);
+    expect(Array.isArray(json.events)).toBe(true);
+    expect(json.sed.hop_s).toBeCloseTo(0.256, 6);
+    expect(json.sed.probabilities.length).toBe(logmelFramesCount(x, rate));
+    expect(json.sed.labels).toEqual(JSON.parse(readFileSync(join(DEFAULT_SED_MODEL, "model.json"), "utf8")).userDefinedMetadata.classes);
+  }, 60_000);
+
+  it("refuses --models with csv, an unknown model, and a missing examples folder, in one line", async () => {
+    for (const [args, message] of [
+      [["analyze", "x.wav", "--models", "sed", "--format", "csv"], /--models needs --format json/],
+      [["analyze", "x.wav", "--models", "tempo"], /unknown model "tempo"/],
+      [["learn", "--label", "bell2", "--examples", join(dir, "nope"), "--out", join(dir, "m")], /cannot read the examples folder/],
+      [["eval", "sed", "--corpus", join(dir, "nope")], /not a corpus made by 'moodwire corpus sed'/],
+    ] as const) {
+      const r = await moodwire([...args]);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    }
+  }, 60_000);
+});
+
+function logmelFramesCount(x: Float32Array, rate: number): number {
+  const frames = Math.floor((x.length - 1024) / 256) + 1;
+  return frames <= 64 ? 1 : Math.floor((frames - 64) / 16) + 1;
+}
+void logmelFrames;
