@@ -16,6 +16,10 @@ import { loadModel } from "../models/io.ts";
 import { analyzeSed } from "../models/sed/analyze.ts";
 import type { SedMetadata } from "../models/sed/train.ts";
 import { DEFAULT_SED_MODEL } from "./sed.ts";
+import { DEFAULT_EMOTION_MODEL } from "./emotion.ts";
+import { analyzeEmotion, emotionPlotSvg } from "../models/emotion/analyze.ts";
+import type { EmotionMetadata } from "../models/emotion/train.ts";
+import { svgToPng } from "../oracle/plot.ts";
 
 export const ANALYZE_HELP = `Usage: moodwire analyze FILE|FOLDER [options]
 
@@ -35,8 +39,13 @@ Options:
   --engine E        kernel (direct WASM calls, default) or worklet (rendered through
                     the AudioWorklet in an OfflineAudioContext); same numbers
   --models LIST     also run models (json only): sed adds "events" [{label, onset,
-                    offset, confidence}] and "sed" {hop_s, labels, probabilities}
+                    offset, confidence}] and "sed" {hop_s, labels, probabilities};
+                    emotion adds "emotion" [{t, valence, arousal, quadrant, emotion}]
+                    every 0.5 s
   --sed-model DIR   SED model folder (default: the shipped models/sed)
+  --emotion-model DIR  emotion model folder (default: the shipped models/emotion)
+  --plot FILE       with --models emotion: the valence/arousal trajectory on the
+                    circumplex, as .svg or .png
   --format F        json (default) or csv
   --out DIR         required for a FOLDER: one output file per input goes here
   -h, --help        this text
@@ -51,8 +60,10 @@ interface AnalyzeOptions {
   engine: "kernel" | "worklet";
   format: "json" | "csv";
   out?: string;
-  models: "sed"[];
+  models: ModelName[];
   sedModel?: string;
+  emotionModel?: string;
+  plot?: string;
 }
 
 function parseAnalyzeArgs(argv: string[]): { inputs: string[]; options: AnalyzeOptions } | "help" {
@@ -72,6 +83,8 @@ function parseAnalyzeArgs(argv: string[]): { inputs: string[]; options: AnalyzeO
       out: { type: "string" },
       models: { type: "string" },
       "sed-model": { type: "string" },
+      "emotion-model": { type: "string" },
+      plot: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -86,6 +99,8 @@ function parseAnalyzeArgs(argv: string[]): { inputs: string[]; options: AnalyzeO
   const format = parseChoice("format", values.format, ["json", "csv"] as const, "json");
   const models = parseModels(values.models);
   if (models.length > 0 && format === "csv") throw new UsageError("--models needs --format json (events do not fit a CSV of frames)");
+  if (values.plot !== undefined && !models.includes("emotion")) throw new UsageError("--plot draws the emotion trajectory: add --models emotion");
+  if (values.plot !== undefined && !/\.(svg|png)$/i.test(values.plot)) throw new UsageError("--plot must name a .svg or .png file");
   return {
     inputs: positionals,
     options: {
@@ -103,30 +118,36 @@ function parseAnalyzeArgs(argv: string[]): { inputs: string[]; options: AnalyzeO
       out: values.out,
       models,
       sedModel: values["sed-model"],
+      emotionModel: values["emotion-model"],
+      plot: values.plot,
     },
   };
 }
 
-function parseModels(value: string | undefined): "sed"[] {
+type ModelName = "sed" | "emotion";
+
+function parseModels(value: string | undefined): ModelName[] {
   if (value === undefined) return [];
   const names = value.split(",").map((s) => s.trim()).filter(Boolean);
-  for (const name of names) if (name !== "sed") throw new UsageError(`--models: unknown model "${name}" (available: sed)`);
-  return names as "sed"[];
+  for (const name of names) if (name !== "sed" && name !== "emotion") throw new UsageError(`--models: unknown model "${name}" (available: sed, emotion)`);
+  return names as ModelName[];
 }
 
-let sedModel: Promise<{ model: tf.LayersModel; metadata: SedMetadata }> | undefined;
+const loadedModels = new Map<string, Promise<{ model: tf.LayersModel; metadata: unknown }>>();
 
-/** Loads tfjs and the SED model once per run (a folder analyses many files with one model). */
-function loadSed(dir: string | undefined) {
-  sedModel ??= (async () => {
-    await loadTf();
-    try {
-      return await loadModel<SedMetadata>(dir ?? DEFAULT_SED_MODEL);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-  })();
-  return sedModel;
+/** Loads tfjs and a model once per run (a folder analyses many files with one model). */
+function loadOnce<M>(dir: string): Promise<{ model: tf.LayersModel; metadata: M }> {
+  if (!loadedModels.has(dir)) {
+    loadedModels.set(dir, (async () => {
+      await loadTf();
+      try {
+        return await loadModel(dir);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    })());
+  }
+  return loadedModels.get(dir)! as Promise<{ model: tf.LayersModel; metadata: M }>;
 }
 
 /** Reads, analyses and formats one file; errors are AudioFileError or DspConfigError. */
@@ -141,8 +162,17 @@ async function analyzeFile(path: string, options: AnalyzeOptions): Promise<strin
   if (options.format === "csv") return featuresToCsv(matrix, options.features);
   const json = featuresToJson(matrix, options.features);
   if (options.models.includes("sed")) {
-    const { model, metadata } = await loadSed(options.sedModel);
+    const { model, metadata } = await loadOnce<SedMetadata>(options.sedModel ?? DEFAULT_SED_MODEL);
     Object.assign(json, analyzeSed(model, metadata, audio.samples, audio.sampleRate));
+  }
+  if (options.models.includes("emotion")) {
+    const { model, metadata } = await loadOnce<EmotionMetadata>(options.emotionModel ?? DEFAULT_EMOTION_MODEL);
+    const emotion = analyzeEmotion(model, metadata, audio.samples, audio.sampleRate);
+    json.emotion = emotion;
+    if (options.plot) {
+      const svg = emotionPlotSvg(emotion, basename(path));
+      await writeFile(options.plot, /\.png$/i.test(options.plot) ? await svgToPng(svg) : svg);
+    }
   }
   return JSON.stringify(json) + "\n";
 }

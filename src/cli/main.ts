@@ -6,7 +6,13 @@ import { UsageError } from "./args.ts";
 import { FACE_HELP, runFace } from "./face.ts";
 import { MAPPING_HELP, runMapping } from "./mapping.ts";
 import { ORACLE_HELP, ORACLE_PLOT_HELP, runOracle, runOraclePlot } from "./oracle.ts";
-import { CORPUS_HELP, EVAL_HELP, LEARN_HELP, TRAIN_HELP, runCorpus, runEval, runLearn, runTrain } from "./sed.ts";
+import { CORPUS_SED_HELP, EVAL_SED_HELP, LEARN_HELP, TRAIN_SED_HELP, runCorpusSed, runEvalSed, runLearn, runTrainSed } from "./sed.ts";
+import { CORPUS_EMOTION_HELP, EVAL_EMOTION_HELP, TRAIN_EMOTION_HELP, runCorpusEmotion, runEvalEmotion, runTrainEmotion } from "./emotion.ts";
+import { byKind } from "./kinds.ts";
+
+const corpus = byKind("corpus", { sed: { help: CORPUS_SED_HELP, run: runCorpusSed }, emotion: { help: CORPUS_EMOTION_HELP, run: runCorpusEmotion } });
+const train = byKind("train", { sed: { help: TRAIN_SED_HELP, run: runTrainSed }, emotion: { help: TRAIN_EMOTION_HELP, run: runTrainEmotion } });
+const evaluate = byKind("eval", { sed: { help: EVAL_SED_HELP, run: runEvalSed }, emotion: { help: EVAL_EMOTION_HELP, run: runEvalEmotion } });
 
 interface Command {
   summary: string;
@@ -19,9 +25,9 @@ const COMMANDS: Record<string, Command> = {
   oracle: { summary: "Variable Markov Oracle of a feature sequence or audio file (IR, motifs)", help: ORACLE_HELP, run: runOracle },
   face: { summary: "FaceOSC in, facial emotion out as OSC and MIDI", help: FACE_HELP, run: runFace },
   mapping: { summary: "check a mapping file (signals to MIDI and OSC)", help: MAPPING_HELP, run: runMapping },
-  corpus: { summary: "build a training corpus from sounds in Debian packages (corpus sed)", help: CORPUS_HELP, run: runCorpus },
-  train: { summary: "train a model on a corpus (train sed)", help: TRAIN_HELP, run: runTrain },
-  eval: { summary: "score a model on a corpus's test split (eval sed)", help: EVAL_HELP, run: runEval },
+  corpus: { summary: "build a training corpus (corpus sed | corpus emotion)", ...corpus },
+  train: { summary: "train a model on a corpus (train sed | train emotion)", ...train },
+  eval: { summary: "score a model on a test split (eval sed | eval emotion)", ...evaluate },
   learn: { summary: "teach the sound event detector a new sound from a few clips", help: LEARN_HELP, run: runLearn },
   "oracle-plot": { summary: "draw an oracle's IR curve and repeated patterns (SVG or PNG)", help: ORACLE_PLOT_HELP, run: runOraclePlot },
 };

@@ -17,7 +17,7 @@ import type { SedScores } from "../models/sed/metrics.ts";
 /** The model shipped in the repository. */
 export const DEFAULT_SED_MODEL = fileURLToPath(new URL("../../models/sed", import.meta.url));
 
-export const CORPUS_HELP = `Usage: moodwire corpus sed --out DIR [options]
+export const CORPUS_SED_HELP = `Usage: moodwire corpus sed --out DIR [options]
 
 Builds a sound event detection corpus from recordings in Debian packages (sound-theme-freedesktop,
 hydrogen-drumkits, bucklespring-data, ufoai-sound, heroes-sound-effects, espeak-ng): 10 s
@@ -37,7 +37,7 @@ Options:
                      'moodwire learn', and put it in the test scenes (${EXTRA_CLASSES.map((c) => c.label).join(", ")})
   --examples N       clips of the new class (default ${CORPUS_DEFAULTS.newClassExamples})`;
 
-export const TRAIN_HELP = `Usage: moodwire train sed --corpus DIR --out DIR [options]
+export const TRAIN_SED_HELP = `Usage: moodwire train sed --corpus DIR --out DIR [options]
 
 Trains the sound event detector (tfjs, WASM backend) on a corpus's train split, keeps the
 epoch with the best validation F1, scores it on the test split and writes model.json,
@@ -51,7 +51,7 @@ Options:
   --lr X             Adam learning rate (default ${TRAIN_DEFAULTS.learningRate})
   --seed N           default ${TRAIN_DEFAULTS.seed}`;
 
-export const EVAL_HELP = `Usage: moodwire eval sed [--model DIR] --corpus DIR [--split test] [--json]
+export const EVAL_SED_HELP = `Usage: moodwire eval sed [--model DIR] --corpus DIR [--split test] [--json]
 
 Detects events in every scene of a split and prints segment-based F1 (1 s segments) and
 event-based F1 (200 ms onset collar), per class and overall (micro), as DCASE's sed_eval
@@ -72,14 +72,6 @@ Options:
   --epochs N         default ${LEARN_DEFAULTS.epochs}
   --seed N           default ${LEARN_DEFAULTS.seed}`;
 
-function oneSubcommand(argv: string[], help: string): string[] | "help" {
-  const [sub, ...rest] = argv;
-  if (sub === undefined || sub === "--help" || sub === "-h") return "help";
-  if (sub !== "sed") throw new UsageError(`unknown kind "${sub}": only "sed" exists so far (see --help)`);
-  void help;
-  return rest;
-}
-
 function wrap(error: unknown): never {
   if (error instanceof MissingSoundsError) throw new UsageError(error.message);
   const message = (error as Error).message ?? String(error);
@@ -87,14 +79,12 @@ function wrap(error: unknown): never {
   throw error;
 }
 
-export async function runCorpus(argv: string[]): Promise<number> {
-  const rest = oneSubcommand(argv, CORPUS_HELP);
-  if (rest === "help") { process.stdout.write(CORPUS_HELP + "\n"); return 0; }
+export async function runCorpusSed(rest: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options: {
     out: { type: "string" }, seed: { type: "string" }, train: { type: "string" }, test: { type: "string" },
     classes: { type: "string" }, "new-class": { type: "string" }, examples: { type: "string" }, help: { type: "boolean", short: "h" },
   } });
-  if (values.help) { process.stdout.write(CORPUS_HELP + "\n"); return 0; }
+  if (values.help) { process.stdout.write(CORPUS_SED_HELP + "\n"); return 0; }
   if (!values.out) throw new UsageError("corpus sed needs --out DIR");
   const progress = createProgress("corpus", 1);
   let bar = progress, total = 0;
@@ -121,14 +111,12 @@ export async function runCorpus(argv: string[]): Promise<number> {
   }
 }
 
-export async function runTrain(argv: string[]): Promise<number> {
-  const rest = oneSubcommand(argv, TRAIN_HELP);
-  if (rest === "help") { process.stdout.write(TRAIN_HELP + "\n"); return 0; }
+export async function runTrainSed(rest: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options: {
     corpus: { type: "string" }, out: { type: "string" }, epochs: { type: "string" }, batch: { type: "string" },
     lr: { type: "string" }, seed: { type: "string" }, help: { type: "boolean", short: "h" },
   } });
-  if (values.help) { process.stdout.write(TRAIN_HELP + "\n"); return 0; }
+  if (values.help) { process.stdout.write(TRAIN_SED_HELP + "\n"); return 0; }
   if (!values.corpus || !values.out) throw new UsageError("train sed needs --corpus DIR and --out DIR");
   await loadTf();
   const epochs = parseNumber("epochs", values.epochs) ?? TRAIN_DEFAULTS.epochs;
@@ -182,13 +170,11 @@ function printScores(scores: SedScores | undefined, classes: string[], json: boo
   else process.stdout.write(formatScores(scores, classes) + "\n");
 }
 
-export async function runEval(argv: string[]): Promise<number> {
-  const rest = oneSubcommand(argv, EVAL_HELP);
-  if (rest === "help") { process.stdout.write(EVAL_HELP + "\n"); return 0; }
+export async function runEvalSed(rest: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options: {
     model: { type: "string" }, corpus: { type: "string" }, split: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
   } });
-  if (values.help) { process.stdout.write(EVAL_HELP + "\n"); return 0; }
+  if (values.help) { process.stdout.write(EVAL_SED_HELP + "\n"); return 0; }
   if (!values.corpus) throw new UsageError("eval sed needs --corpus DIR");
   await loadTf();
   try {

@@ -1,0 +1,160 @@
+// The music emotion commands: corpus emotion, train emotion, eval emotion.
+
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { UsageError, parseNumber } from "./args.ts";
+import { createProgress, type Progress } from "./progress.ts";
+import { loadTf } from "../models/tf.ts";
+import { loadModel } from "../models/io.ts";
+import { buildEmotionCorpus, EMOTION_CORPUS_DEFAULTS, MissingSynthError } from "../models/emotion/corpus.ts";
+import { readEmotionDataset } from "../models/emotion/dataset.ts";
+import { buildWindows, EMOTION_TRAIN_DEFAULTS, readSongFrames, scoreBaseline, scoreModel, trainEmotion, type EmotionMetadata, type EmotionScores } from "../models/emotion/train.ts";
+import { CUE_WEIGHTS } from "../models/emotion/cues.ts";
+
+export const DEFAULT_EMOTION_MODEL = fileURLToPath(new URL("../../models/emotion", import.meta.url));
+
+export const CORPUS_EMOTION_HELP = `Usage: moodwire corpus emotion --out DIR [--n N] [--seed S]
+
+Composes MIDI pieces whose musical cues change every 5 to 12 s (mode, tempo, register,
+dynamics, articulation, instrument, consonance, melodic contour), renders them with FluidSynth
+and the FluidR3 GM soundfont (Debian: fluidsynth, fluid-soundfont-gm), and labels every 0.5 s
+with valence and arousal from the cue model (weights in the README). Test pieces use held-out
+instruments and tempo bands. Written in DEAM's layout (annotations/valence.csv, arousal.csv).
+
+Cue weights: valence ${JSON.stringify(CUE_WEIGHTS.valence)}
+             arousal ${JSON.stringify(CUE_WEIGHTS.arousal)}
+
+Options:
+  --out DIR       (required)
+  --n N           pieces (default ${EMOTION_CORPUS_DEFAULTS.pieces}; ${EMOTION_CORPUS_DEFAULTS.testFraction * 100}% are test pieces)
+  --seconds S     length of a piece (default ${EMOTION_CORPUS_DEFAULTS.seconds})
+  --seed S        (default ${EMOTION_CORPUS_DEFAULTS.seed})`;
+
+export const TRAIN_EMOTION_HELP = `Usage: moodwire train emotion (--corpus DIR | --deam DIR) --out DIR [options]
+
+Trains the music emotion model (valence, arousal and quadrant every 0.5 s from 3 s of
+log-mel, chroma, RMS and onset) and the descriptor baseline on the same windows, then scores
+both on the test split. --corpus reads 'moodwire corpus emotion' output; --deam reads the
+DEAM / MediaEval layout (annotations/valence.csv + arousal.csv, audio named by song id) or
+PMEmo (dynamic_annotations.csv), found anywhere under DIR, split 80/20 by song.
+
+Options:
+  --out DIR       model folder (required)
+  --epochs N      default ${EMOTION_TRAIN_DEFAULTS.epochs}
+  --seed N        default ${EMOTION_TRAIN_DEFAULTS.seed}`;
+
+export const EVAL_EMOTION_HELP = `Usage: moodwire eval emotion [--model DIR] (--corpus DIR | --deam DIR) [--json]
+
+Prints RMSE and r^2 for valence and arousal, quadrant accuracy and the confusion matrix, for
+the model and for the descriptor baseline, on the test split.`;
+
+function wrap(error: unknown): never {
+  if (error instanceof MissingSynthError) throw new UsageError(error.message);
+  const message = (error as Error).message ?? String(error);
+  if (/cannot read|has neither|no annotated song|DEAM|dynamic_annotations|not a moodwire|no such file/.test(message)) throw new UsageError(message);
+  throw error;
+}
+
+function bars() {
+  let bar: Progress | undefined, key = "";
+  return (done: number, total: number, what: string) => {
+    if (key !== what + total) { key = what + total; bar = createProgress(what, total); }
+    bar!.update(done);
+    if (done === total) bar!.finish();
+  };
+}
+
+export async function runCorpusEmotion(rest: string[]): Promise<number> {
+  const { values } = parseArgs({ args: rest, options: { out: { type: "string" }, n: { type: "string" }, seed: { type: "string" }, seconds: { type: "string" }, help: { type: "boolean", short: "h" } } });
+  if (values.help) { process.stdout.write(CORPUS_EMOTION_HELP + "\n"); return 0; }
+  if (!values.out) throw new UsageError("corpus emotion needs --out DIR");
+  const progress = bars();
+  try {
+    const split = await buildEmotionCorpus({
+      out: values.out,
+      pieces: parseNumber("n", values.n) ?? EMOTION_CORPUS_DEFAULTS.pieces,
+      seed: parseNumber("seed", values.seed) ?? EMOTION_CORPUS_DEFAULTS.seed,
+      seconds: parseNumber("seconds", values.seconds) ?? EMOTION_CORPUS_DEFAULTS.seconds,
+      testFraction: EMOTION_CORPUS_DEFAULTS.testFraction,
+      onProgress: (d, t) => progress(d, t, "rendering"),
+    });
+    process.stderr.write(`moodwire: wrote ${split.train.length} train and ${split.test.length} test pieces to ${values.out}\n`);
+    return 0;
+  } catch (error) {
+    wrap(error);
+  }
+}
+
+function datasetArgs(values: { corpus?: string; deam?: string }) {
+  const dir = values.corpus ?? values.deam;
+  if (!dir || (values.corpus && values.deam)) throw new UsageError("give one of --corpus DIR or --deam DIR");
+  let seed: number | null = null;
+  if (values.corpus) {
+    try { seed = JSON.parse(readFileSync(join(values.corpus, "corpus.json"), "utf8")).seed ?? null; } catch { /* not ours */ }
+  }
+  return { dir, seed };
+}
+
+export function formatEmotionScores(model: EmotionScores, baseline: EmotionScores): string {
+  const f = (x: number) => x.toFixed(3).padStart(8);
+  const lines = [
+    `                 valence RMSE    r^2   arousal RMSE    r^2   quadrant acc`,
+    `model          ${f(model.valence.rmse)} ${f(model.valence.r2)}   ${f(model.arousal.rmse)} ${f(model.arousal.r2)}   ${f(model.quadrantAccuracy)}`,
+    `baseline       ${f(baseline.valence.rmse)} ${f(baseline.valence.r2)}   ${f(baseline.arousal.rmse)} ${f(baseline.arousal.r2)}   ${f(baseline.quadrantAccuracy)}`,
+    ``,
+    `model confusion (rows: true Q1..Q4, columns: predicted)`,
+    ...model.confusion.map((row, i) => `  Q${i + 1} ${row.map((v) => String(v).padStart(6)).join("")}`),
+  ];
+  return lines.join("\n");
+}
+
+export async function runTrainEmotion(rest: string[]): Promise<number> {
+  const { values } = parseArgs({ args: rest, options: { corpus: { type: "string" }, deam: { type: "string" }, out: { type: "string" }, epochs: { type: "string" }, seed: { type: "string" }, help: { type: "boolean", short: "h" } } });
+  if (values.help) { process.stdout.write(TRAIN_EMOTION_HELP + "\n"); return 0; }
+  const { dir, seed } = datasetArgs(values);
+  if (!values.out) throw new UsageError("train emotion needs --out DIR");
+  await loadTf();
+  const progress = bars();
+  let training: Progress | undefined, batches = 0;
+  try {
+    const dataset = readEmotionDataset(dir);
+    const metadata = await trainEmotion({
+      dataset, out: values.out, corpusSeed: seed,
+      epochs: parseNumber("epochs", values.epochs) ?? EMOTION_TRAIN_DEFAULTS.epochs,
+      batchSize: EMOTION_TRAIN_DEFAULTS.batchSize, learningRate: EMOTION_TRAIN_DEFAULTS.learningRate,
+      seed: parseNumber("seed", values.seed) ?? EMOTION_TRAIN_DEFAULTS.seed,
+      onLoad: (d, t, what) => progress(d, t, `reading ${what}`),
+      onProgress: (p) => {
+        if (p.validationRmse !== undefined) { process.stderr.write(`epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)} val RMSE ${p.validationRmse.toFixed(3)}\n`); return; }
+        if (batches !== p.batches) { batches = p.batches; training = createProgress("training", p.batches * p.epochs); }
+        training!.update((p.epoch - 1) * p.batches + p.batch, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`);
+      },
+    });
+    training?.finish();
+    if (metadata.evaluation) process.stdout.write(formatEmotionScores(metadata.evaluation.model, metadata.evaluation.baseline) + "\n");
+    return 0;
+  } catch (error) {
+    wrap(error);
+  }
+}
+
+export async function runEvalEmotion(rest: string[]): Promise<number> {
+  const { values } = parseArgs({ args: rest, options: { model: { type: "string" }, corpus: { type: "string" }, deam: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+  if (values.help) { process.stdout.write(EVAL_EMOTION_HELP + "\n"); return 0; }
+  const { dir } = datasetArgs(values);
+  await loadTf();
+  try {
+    const { model, metadata } = await loadModel<EmotionMetadata>(values.model ?? DEFAULT_EMOTION_MODEL);
+    if (metadata.kind !== "moodwire-emotion") throw new Error(`${values.model} is not a moodwire emotion model`);
+    const dataset = readEmotionDataset(dir);
+    const progress = bars();
+    const test = buildWindows(await readSongFrames(dataset.test, metadata.frontEnd, (d, t) => progress(d, t, "reading")), metadata.frontEnd);
+    const scores = { model: scoreModel(model, test, metadata.frontEnd), baseline: scoreBaseline(metadata.baseline, test) };
+    process.stdout.write(values.json ? JSON.stringify(scores) + "\n" : formatEmotionScores(scores.model, scores.baseline) + "\n");
+    return 0;
+  } catch (error) {
+    wrap(error);
+  }
+}

@@ -1,0 +1,25 @@
+// The music emotion network: three 1-D conv blocks over a 3 s window of frames (log-mel,
+// chroma, RMS, onset), global average pooling, a dense layer, and two heads: valence and
+// arousal (tanh, [-1, 1]) and the Russell quadrant (softmax over Q1..Q4).
+
+import { tf } from "../tf.ts";
+import { FRAME_CHANNELS, type EmotionFrontEnd } from "./frontend.ts";
+
+export const EMOTION_ARCHITECTURE = { filters: [48, 48, 48], kernel: [5, 5, 3], hidden: 32, dropout: 0.3 };
+
+export function buildEmotionModel(f: EmotionFrontEnd, seed = 1): tf.LayersModel {
+  const input = tf.input({ name: "frames", shape: [f.windowFrames, FRAME_CHANNELS] });
+  let x: tf.SymbolicTensor = input;
+  EMOTION_ARCHITECTURE.filters.forEach((filters, i) => {
+    x = tf.layers.conv1d({ name: `conv${i + 1}`, filters, kernelSize: EMOTION_ARCHITECTURE.kernel[i]!, padding: "same", useBias: false, kernelInitializer: tf.initializers.heNormal({ seed: seed + i }) }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.batchNormalization({ name: `bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.activation({ name: `relu${i + 1}`, activation: "relu" }).apply(x) as tf.SymbolicTensor;
+    if (i < EMOTION_ARCHITECTURE.filters.length - 1) x = tf.layers.maxPooling1d({ name: `pool${i + 1}`, poolSize: 2 }).apply(x) as tf.SymbolicTensor;
+  });
+  x = tf.layers.globalAveragePooling1d({ name: "average" }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dropout({ name: "dropout", rate: EMOTION_ARCHITECTURE.dropout, seed }).apply(x) as tf.SymbolicTensor;
+  const hidden = tf.layers.dense({ name: "hidden", units: EMOTION_ARCHITECTURE.hidden, activation: "relu", kernelInitializer: tf.initializers.heNormal({ seed: seed + 10 }) }).apply(x) as tf.SymbolicTensor;
+  const va = tf.layers.dense({ name: "valence_arousal", units: 2, activation: "tanh" }).apply(hidden) as tf.SymbolicTensor;
+  const quadrant = tf.layers.dense({ name: "quadrant", units: 4, activation: "softmax" }).apply(hidden) as tf.SymbolicTensor;
+  return tf.model({ name: "moodwire-emotion", inputs: input, outputs: [va, quadrant] });
+}

@@ -1,0 +1,121 @@
+// EmotionTracker: the streaming music emotion for the live engine. It takes audio (any rate;
+// resampled and analysed with the WASM kernels) or frames of its own front end, and every
+// 0.5 s runs the model on the last 3 s: valence, arousal, quadrant and the nearest ArtEmis
+// emotion, smoothed by an exponential moving average (alpha 0.5 per update, so a change is
+// 75% through after two updates, one second).
+// Never on the audio thread; one reused input buffer, tensors only inside tf.tidy.
+
+import type { FeatureExtractor } from "../../dsp/kernels.ts";
+import { Resampler } from "../../dsp/resample.ts";
+import { loadModel } from "../io.ts";
+import { tf } from "../tf.ts";
+import { nearestEmotion, QUADRANTS, type Quadrant } from "./circumplex.ts";
+import { createEmotionExtractor, FRAME_CHANNELS, frameChannels, type EmotionFrontEnd } from "./frontend.ts";
+import type { EmotionMetadata } from "./train.ts";
+
+export interface EmotionUpdate {
+  /** Seconds since the start of the stream (end of the window). */
+  t: number;
+  valence: number;
+  arousal: number;
+  quadrant: Quadrant;
+  /** Smoothed quadrant probabilities, Q1..Q4. */
+  quadrantProbabilities: number[];
+  emotion: string;
+  /** Unsmoothed model outputs. */
+  raw: { valence: number; arousal: number };
+}
+
+export class EmotionTracker {
+  readonly frontEnd: EmotionFrontEnd;
+  private readonly model: tf.LayersModel;
+  private readonly alpha: number;
+  private readonly ring: Float32Array;
+  private readonly window: Float32Array;
+  private readonly raw: Float32Array;
+  private ringStart = 0;
+  private frames = 0;
+  private smoothed: { valence: number; arousal: number; q: number[] } | undefined;
+  private readonly listeners: ((u: EmotionUpdate) => void)[] = [];
+  private readonly extractor: FeatureExtractor;
+  private readonly resampler?: Resampler;
+  private readonly onRow: (row: Float32Array) => void;
+  private readonly onResampled: (block: Float32Array) => void;
+
+  static async load(dir: string, options: { inputRate?: number } = {}): Promise<EmotionTracker> {
+    const { model, metadata } = await loadModel<EmotionMetadata>(dir);
+    if (metadata.kind !== "moodwire-emotion") throw new Error(`${dir} is not a moodwire emotion model`);
+    return new EmotionTracker(model, metadata, options);
+  }
+
+  constructor(model: tf.LayersModel, metadata: EmotionMetadata, options: { inputRate?: number } = {}) {
+    this.model = model;
+    this.frontEnd = metadata.frontEnd;
+    this.alpha = metadata.smoothing.alpha;
+    const f = this.frontEnd;
+    this.ring = new Float32Array(f.windowFrames * FRAME_CHANNELS);
+    this.window = new Float32Array(f.windowFrames * FRAME_CHANNELS);
+    this.raw = new Float32Array(FRAME_CHANNELS);
+    this.extractor = createEmotionExtractor(f);
+    const inputRate = options.inputRate ?? f.sampleRate;
+    if (inputRate !== f.sampleRate) this.resampler = new Resampler(inputRate, f.sampleRate);
+    this.onRow = (row) => { frameChannels(row, this.extractor, this.raw, 0); this.pushFrame(this.raw); };
+    this.onResampled = (block) => { this.extractor.push(block, this.onRow); };
+    // Before any sound the window is "the mean" (0 after standardisation), as in training.
+  }
+
+  onUpdate(listener: (u: EmotionUpdate) => void): this {
+    this.listeners.push(listener);
+    return this;
+  }
+
+  pushAudio(samples: Float32Array): void {
+    if (this.resampler) this.resampler.push(samples, this.onResampled);
+    else this.extractor.push(samples, this.onRow);
+  }
+
+  /** One frame of raw channels (frameChannels layout). */
+  pushFrame(channels: ArrayLike<number>): void {
+    const f = this.frontEnd, c = FRAME_CHANNELS, at = this.ringStart * c;
+    for (let j = 0; j < c; j++) {
+      const v = channels[j]!;
+      this.ring[at + j] = Number.isFinite(v) ? (v - f.mean[j]!) / f.std[j]! : 0;
+    }
+    this.ringStart = (this.ringStart + 1) % f.windowFrames;
+    this.frames++;
+    // Updates at 0.5 s, 1 s, ...: when the frame ending at that time is in.
+    const t = this.updateTime();
+    if (t !== undefined) this.update(t);
+  }
+
+  private updateTime(): number | undefined {
+    const f = this.frontEnd;
+    // The last frame that ends by time t is floor((t*sr - nFft)/hop); fire when this frame is it.
+    const frameEnd = ((this.frames - 1) * f.hop + f.nFft) / f.sampleRate;
+    const t = Math.ceil(frameEnd / 0.5 - 1e-9) * 0.5;
+    const nextFrameEnd = (this.frames * f.hop + f.nFft) / f.sampleRate;
+    return t > 0 && nextFrameEnd > t + 1e-9 ? t : undefined;
+  }
+
+  private update(t: number): void {
+    const f = this.frontEnd, c = FRAME_CHANNELS, size = f.windowFrames * c;
+    const split = this.ringStart * c;
+    this.window.set(this.ring.subarray(split), 0);
+    this.window.set(this.ring.subarray(0, split), size - split);
+    const [va, q] = tf.tidy(() => (this.model.predict(tf.tensor3d(this.window, [1, f.windowFrames, c])) as tf.Tensor[]).map((x) => Array.from(x.dataSync())));
+    const a = this.alpha;
+    this.smoothed = this.smoothed === undefined
+      ? { valence: va![0]!, arousal: va![1]!, q: q! }
+      : { valence: a * va![0]! + (1 - a) * this.smoothed.valence, arousal: a * va![1]! + (1 - a) * this.smoothed.arousal, q: q!.map((p, i) => a * p + (1 - a) * this.smoothed!.q[i]!) };
+    const s = this.smoothed;
+    const update: EmotionUpdate = {
+      t, valence: s.valence, arousal: s.arousal, quadrant: QUADRANTS[s.q.indexOf(Math.max(...s.q))]!, quadrantProbabilities: s.q,
+      emotion: nearestEmotion(s.valence, s.arousal), raw: { valence: va![0]!, arousal: va![1]! },
+    };
+    for (const l of this.listeners) l(update);
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}

@@ -1,0 +1,208 @@
+// `moodwire train emotion` and `eval emotion`: windows of frames labelled every 0.5 s, the
+// conv model and the descriptor baseline trained on the same windows, and the scores the
+// issue asks for (RMSE and r^2 of valence and arousal, quadrant accuracy and confusion).
+
+import { readAudioFile } from "../../audio/decode.ts";
+import { saveModel } from "../io.ts";
+import { seededRandom, shuffled } from "../random.ts";
+import { tf } from "../tf.ts";
+import { applyLinear, describeWindow, fitLinear, DESCRIPTORS } from "./baseline.ts";
+import { QUADRANTS, quadrantOf, type Quadrant } from "./circumplex.ts";
+import type { EmotionDataset, EmotionSong } from "./dataset.ts";
+import { EMOTION_FRONTEND, emotionFrames, FRAME_CHANNELS, lastFrameAt, writeWindow, type EmotionFrontEnd } from "./frontend.ts";
+import { buildEmotionModel, EMOTION_ARCHITECTURE } from "./model.ts";
+
+export interface SongFrames { id: string; frames: number; data: Float32Array; labels: EmotionSong["labels"] }
+
+export interface WindowSet {
+  x: Float32Array;
+  /** count x 2: valence, arousal. */
+  va: Float32Array;
+  /** count x 4 one-hot. */
+  quadrant: Float32Array;
+  descriptors: number[][];
+  count: number;
+}
+
+export interface DimensionScores { rmse: number; r2: number }
+export interface EmotionScores {
+  valence: DimensionScores;
+  arousal: DimensionScores;
+  quadrantAccuracy: number;
+  /** confusion[true][predicted], Q1..Q4. */
+  confusion: number[][];
+  windows: number;
+}
+
+export const SMOOTHING = { alpha: 0.5 };
+
+export interface EmotionMetadata {
+  kind: "moodwire-emotion";
+  frontEnd: EmotionFrontEnd;
+  architecture: typeof EMOTION_ARCHITECTURE;
+  /** Exponential smoothing of valence/arousal and quadrant probabilities per 0.5 s update. */
+  smoothing: typeof SMOOTHING;
+  baseline: { descriptors: readonly string[]; valence: number[]; arousal: number[] };
+  corpus: { layout: string; seed: number | null; trainSongs: number; testSongs: number };
+  training: { epochs: number; bestEpoch: number; validationRmse: number; seconds: number };
+  evaluation?: { split: string; model: EmotionScores; baseline: EmotionScores };
+}
+
+export async function readSongFrames(songs: EmotionSong[], f: EmotionFrontEnd, onSong?: (done: number, total: number) => void): Promise<SongFrames[]> {
+  const out: SongFrames[] = [];
+  for (const [i, song] of songs.entries()) {
+    const audio = await readAudioFile(song.audio);
+    const { frames, data } = emotionFrames(audio.samples, audio.sampleRate, f);
+    out.push({ id: song.id, frames, data, labels: song.labels });
+    onSong?.(i + 1, songs.length);
+  }
+  return out;
+}
+
+/** Per-channel mean and standard deviation over all frames of the songs. */
+export function channelStatistics(songs: SongFrames[]): { mean: number[]; std: number[] } {
+  const c = FRAME_CHANNELS, sum = new Float64Array(c), squares = new Float64Array(c);
+  let n = 0;
+  for (const s of songs) for (let k = 0; k < s.frames; k++, n++) for (let j = 0; j < c; j++) { const v = s.data[k * c + j]!; sum[j] += v; squares[j] += v * v; }
+  const mean = Array.from(sum, (v) => v / Math.max(1, n));
+  return { mean, std: Array.from(squares, (v, j) => Math.sqrt(Math.max(1e-6, v / Math.max(1, n) - mean[j]! ** 2))) };
+}
+
+export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet {
+  const labelled = songs.flatMap((s) => s.labels.filter((l) => lastFrameAt(l.time, f) >= 0 && lastFrameAt(l.time, f) < s.frames).map((l) => ({ s, l })));
+  const size = f.windowFrames * FRAME_CHANNELS, count = labelled.length;
+  const x = new Float32Array(count * size), va = new Float32Array(count * 2), quadrant = new Float32Array(count * 4);
+  const descriptors: number[][] = [];
+  labelled.forEach(({ s, l }, i) => {
+    const last = lastFrameAt(l.time, f);
+    writeWindow(s.data, s.frames, last, f, x, i * size);
+    va[i * 2] = l.valence;
+    va[i * 2 + 1] = l.arousal;
+    quadrant[i * 4 + QUADRANTS.indexOf(quadrantOf(l.valence, l.arousal))] = 1;
+    descriptors.push(describeWindow(s.data, last - f.windowFrames + 1, last + 1));
+  });
+  return { x, va, quadrant, descriptors, count };
+}
+
+/** Model outputs for every window: [valence, arousal] and quadrant probabilities. */
+export function predictWindows(model: tf.LayersModel, set: WindowSet, f: EmotionFrontEnd, batch = 256): { va: Float32Array; quadrant: Float32Array } {
+  const size = f.windowFrames * FRAME_CHANNELS;
+  const va = new Float32Array(set.count * 2), quadrant = new Float32Array(set.count * 4);
+  for (let at = 0; at < set.count; at += batch) {
+    const n = Math.min(batch, set.count - at);
+    tf.tidy(() => {
+      const [v, q] = model.predict(tf.tensor3d(set.x.subarray(at * size, (at + n) * size), [n, f.windowFrames, FRAME_CHANNELS])) as tf.Tensor[];
+      va.set(v!.dataSync(), at * 2);
+      quadrant.set(q!.dataSync(), at * 4);
+    });
+  }
+  return { va, quadrant };
+}
+
+export function scoreEmotion(truth: Float32Array, predicted: ArrayLike<number>, predictedQuadrant: (i: number) => Quadrant): EmotionScores {
+  const n = truth.length / 2;
+  const dim = (d: number): DimensionScores => {
+    let se = 0, mean = 0, variance = 0;
+    for (let i = 0; i < n; i++) mean += truth[i * 2 + d]! / n;
+    for (let i = 0; i < n; i++) { se += (truth[i * 2 + d]! - predicted[i * 2 + d]!) ** 2; variance += (truth[i * 2 + d]! - mean) ** 2; }
+    return { rmse: Math.sqrt(se / n), r2: variance > 0 ? 1 - se / variance : 0 };
+  };
+  const confusion = QUADRANTS.map(() => [0, 0, 0, 0]);
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    const t = QUADRANTS.indexOf(quadrantOf(truth[i * 2]!, truth[i * 2 + 1]!)), p = QUADRANTS.indexOf(predictedQuadrant(i));
+    confusion[t]![p]!++;
+    if (t === p) correct++;
+  }
+  return { valence: dim(0), arousal: dim(1), quadrantAccuracy: correct / Math.max(1, n), confusion, windows: n };
+}
+
+export function scoreModel(model: tf.LayersModel, set: WindowSet, f: EmotionFrontEnd): EmotionScores {
+  const out = predictWindows(model, set, f);
+  return scoreEmotion(set.va, out.va, (i) => {
+    const q = out.quadrant.subarray(i * 4, i * 4 + 4);
+    return QUADRANTS[q.indexOf(Math.max(...q))]!;
+  });
+}
+
+export function scoreBaseline(weights: { valence: number[]; arousal: number[] }, set: WindowSet): EmotionScores {
+  const predicted = new Float32Array(set.count * 2);
+  set.descriptors.forEach((d, i) => { predicted[i * 2] = applyLinear(weights.valence, d); predicted[i * 2 + 1] = applyLinear(weights.arousal, d); });
+  return scoreEmotion(set.va, predicted, (i) => quadrantOf(predicted[i * 2]!, predicted[i * 2 + 1]!));
+}
+
+export interface TrainEmotionOptions {
+  dataset: EmotionDataset;
+  out: string;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  corpusSeed: number | null;
+  onLoad?: (done: number, total: number, what: string) => void;
+  onProgress?: (p: { epoch: number; epochs: number; batch: number; batches: number; loss: number; validationRmse?: number }) => void;
+}
+
+export const EMOTION_TRAIN_DEFAULTS = { epochs: 20, batchSize: 64, learningRate: 1e-3, seed: 1 };
+
+export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetadata> {
+  const started = Date.now();
+  const random = seededRandom(o.seed);
+  const train = await readSongFrames(o.dataset.train, EMOTION_FRONTEND, (d, t) => o.onLoad?.(d, t, "train"));
+  const f: EmotionFrontEnd = { ...EMOTION_FRONTEND, ...channelStatistics(train) };
+  const order = shuffled(random, train.map((_, i) => i));
+  const validationIds = new Set(order.slice(0, Math.max(1, Math.round(train.length / 10))));
+  const fit = buildWindows(train.filter((_, i) => !validationIds.has(i)), f);
+  const validation = buildWindows(train.filter((_, i) => validationIds.has(i)), f);
+  const baseline = {
+    descriptors: DESCRIPTORS,
+    valence: fitLinear(fit.descriptors, Array.from({ length: fit.count }, (_, i) => fit.va[i * 2]!)),
+    arousal: fitLinear(fit.descriptors, Array.from({ length: fit.count }, (_, i) => fit.va[i * 2 + 1]!)),
+  };
+  const model = buildEmotionModel(f, o.seed);
+  model.compile({ optimizer: tf.train.adam(o.learningRate), loss: ["meanSquaredError", "categoricalCrossentropy"] });
+  const size = f.windowFrames * FRAME_CHANNELS;
+  const xb = new Float32Array(o.batchSize * size), vb = new Float32Array(o.batchSize * 2), qb = new Float32Array(o.batchSize * 4);
+  let best = { rmse: Infinity, epoch: 0, weights: [] as tf.Tensor[] };
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const ids = shuffled(random, Array.from({ length: fit.count }, (_, i) => i));
+    const batches = Math.ceil(ids.length / o.batchSize);
+    let total = 0;
+    for (let b = 0; b < batches; b++) {
+      const batch = ids.slice(b * o.batchSize, (b + 1) * o.batchSize);
+      batch.forEach((id, i) => {
+        xb.set(fit.x.subarray(id * size, (id + 1) * size), i * size);
+        vb.set(fit.va.subarray(id * 2, id * 2 + 2), i * 2);
+        qb.set(fit.quadrant.subarray(id * 4, id * 4 + 4), i * 4);
+      });
+      const n = batch.length;
+      const xs = tf.tensor3d(xb.subarray(0, n * size), [n, f.windowFrames, FRAME_CHANNELS]);
+      const ys = [tf.tensor2d(vb.subarray(0, n * 2), [n, 2]), tf.tensor2d(qb.subarray(0, n * 4), [n, 4])];
+      const losses = (await model.trainOnBatch(xs, ys)) as number[];
+      tf.dispose([xs, ...ys]);
+      total += losses[0]!;
+      o.onProgress?.({ epoch, epochs: o.epochs, batch: b + 1, batches, loss: total / (b + 1) });
+    }
+    const s = scoreModel(model, validation, f);
+    const rmse = (s.valence.rmse + s.arousal.rmse) / 2;
+    o.onProgress?.({ epoch, epochs: o.epochs, batch: batches, batches, loss: total / batches, validationRmse: rmse });
+    if (rmse < best.rmse) {
+      tf.dispose(best.weights);
+      best = { rmse, epoch, weights: model.getWeights().map((w) => w.clone()) };
+    }
+  }
+  model.setWeights(best.weights);
+  tf.dispose(best.weights);
+  const metadata: EmotionMetadata = {
+    kind: "moodwire-emotion", frontEnd: f, architecture: EMOTION_ARCHITECTURE, smoothing: SMOOTHING, baseline,
+    corpus: { layout: o.dataset.layout, seed: o.corpusSeed, trainSongs: o.dataset.train.length, testSongs: o.dataset.test.length },
+    training: { epochs: o.epochs, bestEpoch: best.epoch, validationRmse: best.rmse, seconds: Math.round((Date.now() - started) / 1000) },
+  };
+  if (o.dataset.test.length > 0) {
+    const test = buildWindows(await readSongFrames(o.dataset.test, f, (d, t) => o.onLoad?.(d, t, "test")), f);
+    metadata.evaluation = { split: "test", model: scoreModel(model, test, f), baseline: scoreBaseline(baseline, test) };
+  }
+  await saveModel(model, o.out, metadata);
+  model.dispose();
+  return metadata;
+}

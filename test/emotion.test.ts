@@ -1,0 +1,168 @@
+// Music emotion: the cue model, the circumplex, the composed corpus (rendered with real
+// FluidSynth), DEAM and PMEmo readers on fixtures in their layouts, training end to end,
+// and the streaming tracker against the training windows.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeWav } from "../src/audio/wav.ts";
+import { applyLinear, fitLinear, modeStrength } from "../src/models/emotion/baseline.ts";
+import { nearestEmotion, quadrantOf } from "../src/models/emotion/circumplex.ts";
+import { composePiece, TEST_PROGRAMS, TEST_TEMPO_BANDS } from "../src/models/emotion/composer.ts";
+import { buildEmotionCorpus, labelPiece } from "../src/models/emotion/corpus.ts";
+import { CUE_WEIGHTS, cueAffect, type MusicalCues } from "../src/models/emotion/cues.ts";
+import { readEmotionDataset } from "../src/models/emotion/dataset.ts";
+import { EMOTION_FRONTEND, FRAME_CHANNELS } from "../src/models/emotion/frontend.ts";
+import { buildEmotionModel } from "../src/models/emotion/model.ts";
+import { EmotionTracker } from "../src/models/emotion/tracker.ts";
+import { buildWindows, channelStatistics, readSongFrames, SMOOTHING, type EmotionMetadata } from "../src/models/emotion/train.ts";
+import { seededRandom } from "../src/models/random.ts";
+import { loadTf, tf } from "../src/models/tf.ts";
+import { moodwire } from "./run-cli.ts";
+
+const cues = (o: Partial<MusicalCues>): MusicalCues => ({ mode: 1, tempo: 110, register: 66, velocity: 75, articulation: 0.625, brightness: 0, consonance: 0, contour: 0, ...o });
+
+describe("cue model and circumplex", () => {
+  it("weights of each dimension sum to 1, so values stay in [-1, 1]", () => {
+    for (const w of [CUE_WEIGHTS.valence, CUE_WEIGHTS.arousal]) expect(Object.values(w).reduce((a, b) => a + Math.abs(b!), 0)).toBeCloseTo(1, 10);
+    const extreme = cueAffect(cues({ mode: 1, tempo: 300, register: 120, velocity: 127, articulation: 0.25, brightness: 1, consonance: 1, contour: 1 }));
+    expect(extreme.valence).toBeCloseTo(1, 9);
+    expect(extreme.arousal).toBeCloseTo(1, 9);
+  });
+
+  it("follows the literature: major, fast, loud -> Q1; minor, slow, soft, dissonant -> Q3; minor loud fast dissonant -> Q2", () => {
+    const q = (c: Partial<MusicalCues>) => { const a = cueAffect(cues(c)); return quadrantOf(a.valence, a.arousal); };
+    expect(q({ mode: 1, tempo: 160, velocity: 110, consonance: 0.8 })).toBe("Q1");
+    expect(q({ mode: -1, tempo: 60, velocity: 40, consonance: -0.5, register: 52 })).toBe("Q3");
+    expect(q({ mode: -1, tempo: 160, velocity: 115, consonance: -0.9 })).toBe("Q2");
+    expect(q({ mode: 1, tempo: 65, velocity: 45, consonance: 0.9, articulation: 1 })).toBe("Q4");
+  });
+
+  it("names the nearest ArtEmis emotion at the seed's coordinates", () => {
+    expect(nearestEmotion(-0.82, -0.4)).toBe("sadness");
+    expect(nearestEmotion(0.7, 0.72)).toBe("excitement");
+    expect(nearestEmotion(0.8, -0.5)).toBe("contentment");
+  });
+
+  it("baseline parts: least squares recovers a line, mode strength tells a major from a minor triad", () => {
+    const x = Array.from({ length: 50 }, (_, i) => [i / 10, Math.sin(i)]);
+    const w = fitLinear(x, x.map(([a, b]) => 0.2 + 0.05 * a! - 0.3 * b!));
+    expect(w.map((v) => +v.toFixed(4))).toEqual([0.2, 0.05, -0.3]);
+    expect(applyLinear(w, [1, 0])).toBeCloseTo(0.25, 4);
+    const triad = (third: number) => Array.from({ length: 12 }, (_, i) => ([2, 2 + third, 9].includes(i) ? 1 : 0.05)); // D major / D minor
+    expect(modeStrength(triad(4))).toBeGreaterThan(0);
+    expect(modeStrength(triad(3))).toBeLessThan(0);
+    expect(modeStrength(triad(4)) - modeStrength(triad(3))).toBeGreaterThan(0.15);
+  });
+});
+
+describe("composed corpus", () => {
+  it("test pieces play only held-out instruments and tempo bands, training pieces never", () => {
+    const random = seededRandom(5);
+    const inBand = (t: number) => TEST_TEMPO_BANDS.some(([a, b]) => t >= a && t <= b);
+    for (let i = 0; i < 40; i++) {
+      const split = i % 2 ? "test" : "train";
+      for (const s of composePiece(random, 30, split).sections) {
+        expect(TEST_PROGRAMS.has(s.melodyProgram)).toBe(split === "test");
+        expect(TEST_PROGRAMS.has(s.chordProgram)).toBe(split === "test");
+        expect(inBand(s.cues.tempo)).toBe(split === "test");
+      }
+    }
+  });
+
+  it("labels every 0.5 s with the cue model and is the same for a seed", () => {
+    const a = composePiece(seededRandom(9), 20, "train"), b = composePiece(seededRandom(9), 20, "train");
+    expect(a).toEqual(b);
+    const labels = labelPiece(a);
+    expect(labels.length).toBe(40);
+    expect(labels[0]!.time).toBe(0.5);
+    const first = cueAffect(a.sections[0]!.cues);
+    expect(labels[0]!.valence).toBeCloseTo(first.valence, 3);
+  });
+});
+
+describe("datasets, training and the tracker", () => {
+  let dir: string;
+  beforeAll(async () => {
+    await loadTf();
+    dir = mkdtempSync(join(tmpdir(), "moodwire-emotion-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("renders a small corpus with FluidSynth in DEAM's layout", async () => {
+    const split = await buildEmotionCorpus({ out: join(dir, "corpus"), pieces: 5, seed: 2, seconds: 8, testFraction: 0.2 });
+    expect(split.test).toEqual(["5"]);
+    const header = readFileSync(join(dir, "corpus/annotations/valence.csv"), "utf8").split("\n")[0]!;
+    expect(header.startsWith("song_id,sample_500ms,sample_1000ms")).toBe(true);
+    const data = readEmotionDataset(join(dir, "corpus"));
+    expect(data.layout).toBe("deam");
+    expect(data.train.map((s) => s.id)).toEqual(["1", "2", "3", "4"]);
+    expect(data.train[0]!.labels).toHaveLength(16);
+    const wav = readFileSync(join(dir, "corpus/audio/1.wav"));
+    expect(wav.length).toBe(44 + 8 * 16000 * 2);
+  }, 60_000);
+
+  it("reads DEAM (nested folders, sample_15000ms columns, empty cells) and PMEmo layouts", () => {
+    const deam = join(dir, "DEAM");
+    const annotations = join(deam, "DEAM_Annotations/annotations/annotations averaged per song/dynamic (per second annotations)");
+    mkdirSync(annotations, { recursive: true });
+    mkdirSync(join(deam, "MEMD_audio"), { recursive: true });
+    const ids = ["2", "3", "5", "7", "11"];
+    const times = [15000, 15500, 16000, 16500];
+    const header = ["song_id", ...times.map((t) => `sample_${t}ms`)].join(",");
+    writeFileSync(join(annotations, "valence.csv"), [header, ...ids.map((id, i) => [id, ...times.map((_, k) => (k === 3 && i === 0 ? "" : (0.1 * i - 0.2).toFixed(3)))].join(","))].join("\n"));
+    writeFileSync(join(annotations, "arousal.csv"), [header, ...ids.map((id, i) => [id, ...times.map(() => (0.3 - 0.1 * i).toFixed(3))].join(","))].join("\n"));
+    for (const id of ids) writeFileSync(join(deam, "MEMD_audio", `${id}.wav`), encodeWav(new Float32Array(16000 * 17).map((_, i) => 0.1 * Math.sin(i * Number(id) / 50)), 16000));
+    const d = readEmotionDataset(deam);
+    expect(d.layout).toBe("deam");
+    expect(d.train.length + d.test.length).toBe(5);
+    const song2 = [...d.train, ...d.test].find((s) => s.id === "2")!;
+    expect(song2.labels).toEqual([{ time: 15, valence: -0.2, arousal: 0.3 }, { time: 15.5, valence: -0.2, arousal: 0.3 }, { time: 16, valence: -0.2, arousal: 0.3 }]);
+
+    const pmemo = join(dir, "PMEmo");
+    mkdirSync(join(pmemo, "annotations"), { recursive: true });
+    mkdirSync(join(pmemo, "chorus"), { recursive: true });
+    writeFileSync(join(pmemo, "annotations/dynamic_annotations.csv"), "musicId,frameTime,Arousal(mean),Valence(mean)\n1,15.5,0.75,0.25\n1,16.0,0.5,0.5\n4,15.5,0.1,0.9\n");
+    for (const id of ["1", "4"]) writeFileSync(join(pmemo, "chorus", `${id}.wav`), encodeWav(new Float32Array(16000 * 17), 16000));
+    const p = readEmotionDataset(pmemo);
+    expect(p.layout).toBe("pmemo");
+    expect([...p.train, ...p.test].find((s) => s.id === "1")!.labels[0]).toEqual({ time: 15.5, valence: -0.5, arousal: 0.5 });
+  });
+
+  it("train emotion --deam runs end to end on the fixture and eval emotion scores it", async () => {
+    const out = join(dir, "model");
+    const r = await moodwire(["train", "emotion", "--deam", join(dir, "DEAM"), "--out", out, "--epochs", "1"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/valence RMSE/);
+    expect(existsSync(join(out, "weights.bin"))).toBe(true);
+    const e = await moodwire(["eval", "emotion", "--model", out, "--deam", join(dir, "DEAM"), "--json"]);
+    expect(e.code, e.stderr).toBe(0);
+    const scores = JSON.parse(e.stdout);
+    expect(scores.model.windows).toBeGreaterThan(0);
+    expect(scores.baseline.confusion).toHaveLength(4);
+  }, 120_000);
+
+  it("the live tracker sees exactly the training windows (same outputs at every 0.5 s) and leaks no tensors", async () => {
+    const songs = await readSongFrames(readEmotionDataset(join(dir, "corpus")).train.slice(0, 1), EMOTION_FRONTEND);
+    const f = { ...EMOTION_FRONTEND, ...channelStatistics(songs) };
+    const model = buildEmotionModel(f, 4);
+    const metadata = { kind: "moodwire-emotion", frontEnd: f, smoothing: SMOOTHING } as EmotionMetadata;
+    const set = buildWindows(songs, f);
+    const [va] = tf.tidy(() => (model.predict(tf.tensor3d(set.x, [set.count, f.windowFrames, FRAME_CHANNELS])) as tf.Tensor[]).map((t) => Array.from(t.dataSync())));
+    const { readAudioFile } = await import("../src/audio/decode.ts");
+    const audio = await readAudioFile(join(dir, "corpus/audio/1.wav"));
+    const tracker = new EmotionTracker(model, metadata, { inputRate: audio.sampleRate });
+    const updates: { t: number; v: number; a: number }[] = [];
+    tracker.onUpdate((u) => updates.push({ t: u.t, v: u.raw.valence, a: u.raw.arousal }));
+    const before = tf.memory().numTensors;
+    for (let at = 0; at < audio.samples.length; at += 333) tracker.pushAudio(audio.samples.subarray(at, at + 333));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(updates.map((u) => u.t)).toEqual(songs[0]!.labels.map((l) => l.time));
+    expect(updates).toHaveLength(set.count);
+    updates.forEach((u, i) => {
+      expect(Math.abs(u.v - va![i * 2]!)).toBeLessThan(1e-4);
+      expect(Math.abs(u.a - va![i * 2 + 1]!)).toBeLessThan(1e-4);
+    });
+    model.dispose();
+  }, 60_000);
+});
