@@ -12,7 +12,7 @@ import { composePiece, TEST_PROGRAMS, TEST_TEMPO_BANDS } from "../src/models/emo
 import { buildEmotionCorpus, labelPiece } from "../src/models/emotion/corpus.ts";
 import { CUE_WEIGHTS, cueAffect, type MusicalCues } from "../src/models/emotion/cues.ts";
 import { readEmotionDataset } from "../src/models/emotion/dataset.ts";
-import { EMOTION_FRONTEND, FRAME_CHANNELS } from "../src/models/emotion/frontend.ts";
+import { EMOTION_FRONTEND, MODEL_CHANNELS } from "../src/models/emotion/frontend.ts";
 import { buildEmotionModel } from "../src/models/emotion/model.ts";
 import { EmotionTracker } from "../src/models/emotion/tracker.ts";
 import { buildWindows, channelStatistics, readSongFrames, SMOOTHING, type EmotionMetadata } from "../src/models/emotion/train.ts";
@@ -67,6 +67,20 @@ describe("composed corpus", () => {
         expect(TEST_PROGRAMS.has(s.chordProgram)).toBe(split === "test");
         expect(inBand(s.cues.tempo)).toBe(split === "test");
       }
+    }
+  });
+
+  it("never leaves a note hanging (a hanging organ note once made FluidSynth render forever)", () => {
+    const random = seededRandom(1);
+    for (let i = 0; i < 200; i++) {
+      const piece = composePiece(random, 30, i % 5 ? "train" : "test");
+      const sounding = new Map<string, number>();
+      for (const [ms, status, note] of piece.events) {
+        const key = `${status & 0x0f}:${note}`;
+        if ((status & 0xf0) === 0x90) { expect(sounding.has(key)).toBe(false); sounding.set(key, ms); }
+        if ((status & 0xf0) === 0x80) { expect(sounding.get(key), `piece ${i} note ${key} at ${ms}`).toBeLessThan(ms); sounding.delete(key); }
+      }
+      expect(sounding.size).toBe(0);
     }
   });
 
@@ -148,7 +162,7 @@ describe("datasets, training and the tracker", () => {
     const model = buildEmotionModel(f, 4);
     const metadata = { kind: "moodwire-emotion", frontEnd: f, smoothing: SMOOTHING } as EmotionMetadata;
     const set = buildWindows(songs, f);
-    const [va] = tf.tidy(() => (model.predict(tf.tensor3d(set.x, [set.count, f.windowFrames, FRAME_CHANNELS])) as tf.Tensor[]).map((t) => Array.from(t.dataSync())));
+    const [va] = tf.tidy(() => (model.predict(tf.tensor3d(set.x, [set.count, f.windowFrames, MODEL_CHANNELS])) as tf.Tensor[]).map((t) => Array.from(t.dataSync())));
     const { readAudioFile } = await import("../src/audio/decode.ts");
     const audio = await readAudioFile(join(dir, "corpus/audio/1.wav"));
     const tracker = new EmotionTracker(model, metadata, { inputRate: audio.sampleRate });

@@ -17,15 +17,26 @@ function correlation(a: number[], b: number[]): number {
   return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
 }
 
+/**
+ * The key of a 12-bin chroma (C = 0) by Krumhansl-Kessler profile correlation: the tonic of
+ * the best-fitting key (major or minor), and the major-vs-minor strength in [-2, 2].
+ */
+export function estimateKey(chroma: ArrayLike<number>): { tonic: number; strength: number } {
+  let major = -1, minor = -1, tonic = 0, best = -2;
+  const rotated = new Array<number>(12);
+  for (let k = 0; k < 12; k++) {
+    for (let i = 0; i < 12; i++) rotated[i] = chroma[(i + k) % 12]!;
+    const ma = correlation(rotated, MAJOR_PROFILE), mi = correlation(rotated, MINOR_PROFILE);
+    major = Math.max(major, ma);
+    minor = Math.max(minor, mi);
+    if (Math.max(ma, mi) > best) { best = Math.max(ma, mi); tonic = k; }
+  }
+  return { tonic, strength: major - minor };
+}
+
 /** Major-vs-minor strength of a 12-bin chroma, in [-2, 2]. */
 export function modeStrength(chroma: number[]): number {
-  let major = -1, minor = -1;
-  for (let k = 0; k < 12; k++) {
-    const rotated = chroma.map((_, i) => chroma[(i + k) % 12]!);
-    major = Math.max(major, correlation(rotated, MAJOR_PROFILE));
-    minor = Math.max(minor, correlation(rotated, MINOR_PROFILE));
-  }
-  return major - minor;
+  return estimateKey(chroma).strength;
 }
 
 export const DESCRIPTORS = ["loudness", "onsetRate", "brightness", "mode"] as const;

@@ -1,14 +1,14 @@
 // The music emotion network: three 1-D conv blocks over a 3 s window of frames (log-mel,
-// chroma, RMS, onset), global average pooling, a dense layer, and two heads: valence and
+// key-relative chroma, RMS, onset, mode strength), global average pooling, a dense layer, and two heads: valence and
 // arousal (tanh, [-1, 1]) and the Russell quadrant (softmax over Q1..Q4).
 
 import { tf } from "../tf.ts";
-import { FRAME_CHANNELS, type EmotionFrontEnd } from "./frontend.ts";
+import { MODEL_CHANNELS, type EmotionFrontEnd } from "./frontend.ts";
 
 export const EMOTION_ARCHITECTURE = { filters: [48, 48, 48], kernel: [5, 5, 3], hidden: 32, dropout: 0.3 };
 
 export function buildEmotionModel(f: EmotionFrontEnd, seed = 1): tf.LayersModel {
-  const input = tf.input({ name: "frames", shape: [f.windowFrames, FRAME_CHANNELS] });
+  const input = tf.input({ name: "frames", shape: [f.windowFrames, MODEL_CHANNELS] });
   let x: tf.SymbolicTensor = input;
   EMOTION_ARCHITECTURE.filters.forEach((filters, i) => {
     x = tf.layers.conv1d({ name: `conv${i + 1}`, filters, kernelSize: EMOTION_ARCHITECTURE.kernel[i]!, padding: "same", useBias: false, kernelInitializer: tf.initializers.heNormal({ seed: seed + i }) }).apply(x) as tf.SymbolicTensor;

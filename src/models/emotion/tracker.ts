@@ -10,7 +10,7 @@ import { Resampler } from "../../dsp/resample.ts";
 import { loadModel } from "../io.ts";
 import { tf } from "../tf.ts";
 import { nearestEmotion, QUADRANTS, type Quadrant } from "./circumplex.ts";
-import { createEmotionExtractor, FRAME_CHANNELS, frameChannels, type EmotionFrontEnd } from "./frontend.ts";
+import { createEmotionExtractor, FRAME_CHANNELS, frameChannels, MODEL_CHANNELS, prepareWindow, type EmotionFrontEnd } from "./frontend.ts";
 import type { EmotionMetadata } from "./train.ts";
 
 export interface EmotionUpdate {
@@ -31,7 +31,9 @@ export class EmotionTracker {
   private readonly model: tf.LayersModel;
   private readonly alpha: number;
   private readonly ring: Float32Array;
+  private readonly rawWindow: Float32Array;
   private readonly window: Float32Array;
+  private readonly chroma = new Float64Array(12);
   private readonly raw: Float32Array;
   private ringStart = 0;
   private frames = 0;
@@ -54,14 +56,15 @@ export class EmotionTracker {
     this.alpha = metadata.smoothing.alpha;
     const f = this.frontEnd;
     this.ring = new Float32Array(f.windowFrames * FRAME_CHANNELS);
-    this.window = new Float32Array(f.windowFrames * FRAME_CHANNELS);
+    this.rawWindow = new Float32Array(f.windowFrames * FRAME_CHANNELS);
+    this.window = new Float32Array(f.windowFrames * MODEL_CHANNELS);
     this.raw = new Float32Array(FRAME_CHANNELS);
     this.extractor = createEmotionExtractor(f);
     const inputRate = options.inputRate ?? f.sampleRate;
     if (inputRate !== f.sampleRate) this.resampler = new Resampler(inputRate, f.sampleRate);
     this.onRow = (row) => { frameChannels(row, this.extractor, this.raw, 0); this.pushFrame(this.raw); };
     this.onResampled = (block) => { this.extractor.push(block, this.onRow); };
-    // Before any sound the window is "the mean" (0 after standardisation), as in training.
+    // Frames before the stream began count as "the mean" (0 after standardisation), as in training.
   }
 
   onUpdate(listener: (u: EmotionUpdate) => void): this {
@@ -79,7 +82,7 @@ export class EmotionTracker {
     const f = this.frontEnd, c = FRAME_CHANNELS, at = this.ringStart * c;
     for (let j = 0; j < c; j++) {
       const v = channels[j]!;
-      this.ring[at + j] = Number.isFinite(v) ? (v - f.mean[j]!) / f.std[j]! : 0;
+      this.ring[at + j] = Number.isFinite(v) ? v : f.mean[j]!;
     }
     this.ringStart = (this.ringStart + 1) % f.windowFrames;
     this.frames++;
@@ -100,9 +103,10 @@ export class EmotionTracker {
   private update(t: number): void {
     const f = this.frontEnd, c = FRAME_CHANNELS, size = f.windowFrames * c;
     const split = this.ringStart * c;
-    this.window.set(this.ring.subarray(split), 0);
-    this.window.set(this.ring.subarray(0, split), size - split);
-    const [va, q] = tf.tidy(() => (this.model.predict(tf.tensor3d(this.window, [1, f.windowFrames, c])) as tf.Tensor[]).map((x) => Array.from(x.dataSync())));
+    this.rawWindow.set(this.ring.subarray(split), 0);
+    this.rawWindow.set(this.ring.subarray(0, split), size - split);
+    prepareWindow(this.rawWindow, Math.min(this.frames, f.windowFrames), f, this.window, 0, this.chroma);
+    const [va, q] = tf.tidy(() => (this.model.predict(tf.tensor3d(this.window, [1, f.windowFrames, MODEL_CHANNELS])) as tf.Tensor[]).map((x) => Array.from(x.dataSync())));
     const a = this.alpha;
     this.smoothed = this.smoothed === undefined
       ? { valence: va![0]!, arousal: va![1]!, q: q! }

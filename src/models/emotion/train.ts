@@ -9,7 +9,7 @@ import { tf } from "../tf.ts";
 import { applyLinear, describeWindow, fitLinear, DESCRIPTORS } from "./baseline.ts";
 import { QUADRANTS, quadrantOf, type Quadrant } from "./circumplex.ts";
 import type { EmotionDataset, EmotionSong } from "./dataset.ts";
-import { EMOTION_FRONTEND, emotionFrames, FRAME_CHANNELS, lastFrameAt, writeWindow, type EmotionFrontEnd } from "./frontend.ts";
+import { EMOTION_FRONTEND, emotionFrames, FRAME_CHANNELS, lastFrameAt, MODEL_CHANNELS, writeWindow, type EmotionFrontEnd } from "./frontend.ts";
 import { buildEmotionModel, EMOTION_ARCHITECTURE } from "./model.ts";
 
 export interface SongFrames { id: string; frames: number; data: Float32Array; labels: EmotionSong["labels"] }
@@ -65,12 +65,16 @@ export function channelStatistics(songs: SongFrames[]): { mean: number[]; std: n
   let n = 0;
   for (const s of songs) for (let k = 0; k < s.frames; k++, n++) for (let j = 0; j < c; j++) { const v = s.data[k * c + j]!; sum[j] += v; squares[j] += v * v; }
   const mean = Array.from(sum, (v) => v / Math.max(1, n));
-  return { mean, std: Array.from(squares, (v, j) => Math.sqrt(Math.max(1e-6, v / Math.max(1, n) - mean[j]! ** 2))) };
+  const std = Array.from(squares, (v, j) => Math.sqrt(Math.max(1e-6, v / Math.max(1, n) - mean[j]! ** 2)));
+  // Chroma bins are rotated per window (key-relative), so they share one mean and deviation.
+  const chromaMean = mean.slice(64, 76).reduce((a, b) => a + b, 0) / 12, chromaStd = std.slice(64, 76).reduce((a, b) => a + b, 0) / 12;
+  for (let j = 64; j < 76; j++) { mean[j] = chromaMean; std[j] = chromaStd; }
+  return { mean, std };
 }
 
 export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet {
   const labelled = songs.flatMap((s) => s.labels.filter((l) => lastFrameAt(l.time, f) >= 0 && lastFrameAt(l.time, f) < s.frames).map((l) => ({ s, l })));
-  const size = f.windowFrames * FRAME_CHANNELS, count = labelled.length;
+  const size = f.windowFrames * MODEL_CHANNELS, count = labelled.length;
   const x = new Float32Array(count * size), va = new Float32Array(count * 2), quadrant = new Float32Array(count * 4);
   const descriptors: number[][] = [];
   labelled.forEach(({ s, l }, i) => {
@@ -86,12 +90,12 @@ export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet
 
 /** Model outputs for every window: [valence, arousal] and quadrant probabilities. */
 export function predictWindows(model: tf.LayersModel, set: WindowSet, f: EmotionFrontEnd, batch = 256): { va: Float32Array; quadrant: Float32Array } {
-  const size = f.windowFrames * FRAME_CHANNELS;
+  const size = f.windowFrames * MODEL_CHANNELS;
   const va = new Float32Array(set.count * 2), quadrant = new Float32Array(set.count * 4);
   for (let at = 0; at < set.count; at += batch) {
     const n = Math.min(batch, set.count - at);
     tf.tidy(() => {
-      const [v, q] = model.predict(tf.tensor3d(set.x.subarray(at * size, (at + n) * size), [n, f.windowFrames, FRAME_CHANNELS])) as tf.Tensor[];
+      const [v, q] = model.predict(tf.tensor3d(set.x.subarray(at * size, (at + n) * size), [n, f.windowFrames, MODEL_CHANNELS])) as tf.Tensor[];
       va.set(v!.dataSync(), at * 2);
       quadrant.set(q!.dataSync(), at * 4);
     });
@@ -161,7 +165,7 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
   };
   const model = buildEmotionModel(f, o.seed);
   model.compile({ optimizer: tf.train.adam(o.learningRate), loss: ["meanSquaredError", "categoricalCrossentropy"] });
-  const size = f.windowFrames * FRAME_CHANNELS;
+  const size = f.windowFrames * MODEL_CHANNELS;
   const xb = new Float32Array(o.batchSize * size), vb = new Float32Array(o.batchSize * 2), qb = new Float32Array(o.batchSize * 4);
   let best = { rmse: Infinity, epoch: 0, weights: [] as tf.Tensor[] };
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
@@ -176,7 +180,7 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
         qb.set(fit.quadrant.subarray(id * 4, id * 4 + 4), i * 4);
       });
       const n = batch.length;
-      const xs = tf.tensor3d(xb.subarray(0, n * size), [n, f.windowFrames, FRAME_CHANNELS]);
+      const xs = tf.tensor3d(xb.subarray(0, n * size), [n, f.windowFrames, MODEL_CHANNELS]);
       const ys = [tf.tensor2d(vb.subarray(0, n * 2), [n, 2]), tf.tensor2d(qb.subarray(0, n * 4), [n, 4])];
       const losses = (await model.trainOnBatch(xs, ys)) as number[];
       tf.dispose([xs, ...ys]);

@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodeWav } from "../../audio/wav.ts";
 import { seededRandom, shuffled, uniform } from "../random.ts";
-import { formatAnnotations, makeEvent, makeScene, splitByGroup, type Annotation, type ClassPool } from "./soundscape.ts";
+import { formatAnnotations, makeEvent, makeScene, splitBackgrounds, splitByGroup, type Annotation, type ClassPool } from "./soundscape.ts";
 import { CORPUS_RATE, GUNSHOT_CLASS, loadBackgrounds, SED_CLASSES, type Recording, type SoundClass } from "./sources.ts";
 
 export interface CorpusOptions {
@@ -77,7 +77,7 @@ export async function buildSedCorpus(options: CorpusOptions): Promise<CorpusSumm
     summary.recordings[sound.label] = { train: describe(split.train), test: describe(split.test) };
     summary.sources[sound.label] = { train: [...new Set(split.train.map((r) => r.source))], test: [...new Set(split.test.map((r) => r.source))] };
   }
-  const backgrounds = splitByGroup(await loadBackgrounds(), random);
+  const backgrounds = splitBackgrounds(await loadBackgrounds(), random);
   summary.recordings.background = { train: describe(backgrounds.train), test: describe(backgrounds.test) };
   summary.sources.background = { train: backgrounds.train.map((r) => r.source), test: backgrounds.test.map((r) => r.source) };
 

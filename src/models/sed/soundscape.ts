@@ -29,6 +29,17 @@ export function splitByGroup(recordings: Recording[], random: Random, testFracti
   };
 }
 
+/** Backgrounds: one recording of every kind with two or more goes to test, the rest to train. */
+export function splitBackgrounds(recordings: Recording[], random: Random): { train: Recording[]; test: Recording[] } {
+  const kinds = [...new Set(recordings.map((r) => r.label))].sort();
+  const test = new Set<Recording>();
+  for (const kind of kinds) {
+    const members = recordings.filter((r) => r.label === kind);
+    if (members.length >= 2) test.add(pick(random, members));
+  }
+  return { train: recordings.filter((r) => !test.has(r)), test: recordings.filter((r) => test.has(r)) };
+}
+
 function rms(x: Float32Array): number {
   let a = 0;
   for (const v of x) a += v * v;
@@ -79,6 +90,13 @@ export function makeScene(filename: string, pools: ClassPool[], backgrounds: Rec
   const backgroundGain = backgroundLevel / Math.max(1e-6, rms(background));
   const noiseGain = 10 ** (uniform(random, -65, -45) / 20) * Math.sqrt(3);
   for (let i = 0; i < n; i++) out[i] = backgroundGain * background[(start + i) % background.length]! + noiseGain * (2 * random() - 1);
+  // Sometimes a second room tone underneath, so the model meets more kinds of background.
+  if (backgrounds.length > 1 && random() < 0.3) {
+    const second = pick(random, backgrounds).samples;
+    const at = randomInt(random, 0, Math.max(0, second.length - 1));
+    const gain = (backgroundLevel * 10 ** (uniform(random, -12, 0) / 20)) / Math.max(1e-6, rms(second));
+    for (let i = 0; i < n; i++) out[i]! += gain * second[(at + i) % second.length]!;
+  }
   const annotations: Annotation[] = [];
   const events = random() < 0.1 ? 0 : randomInt(random, 1, options.maxEvents);
   for (let e = 0; e < events; e++) {

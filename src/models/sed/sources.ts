@@ -206,19 +206,34 @@ export const GUNSHOT_CLASS: SoundClass = {
   load: () => fromUfoai("gunshot", /^sound\/weapons\/bullet-[a-z]+(-\d+x)?\.ogg$/, (n) => n.replace(/^bullet-/, "").replace(/-\d+x$/, "").replace(/\d$/, "")),
 };
 
-/** Steady room tones the events are mixed over. */
+/**
+ * Steady room tones the events are mixed over, by kind. Each kind with two or more
+ * recordings gives one to the test split (see splitBackgrounds), so both splits have water,
+ * wind, machines and city, but never the same recording.
+ */
+export const BACKGROUND_KINDS: Record<string, string[]> = {
+  water: ["water", "water01", "waterfontain"],
+  fire: ["fire", "firesoft"],
+  hum: ["hum", "hum2", "lights_loop"],
+  wind: ["arcticwind", "wind_turbine"],
+  machine: ["machine1", "minepump03", "alien-ventilation", "droning_long"],
+  city: ["city_abnd_ufoai_atm", "sand-city"],
+  night: ["cricket_loop", "ufo_night_atm"],
+  steam: ["steam"],
+};
+
 export async function loadBackgrounds(): Promise<Recording[]> {
-  const names = ["hum", "hum2", "arcticwind", "cricket_loop", "lights_loop", "machine1", "wind_turbine", "droning_long", "minepump03",
-    "alien-ventilation", "firesoft", "ufo_night_atm", "city_abnd_ufoai_atm", "sand-city", "water01", "waterfontain", "fire", "steam"];
+  const kindOf = new Map(Object.entries(BACKGROUND_KINDS).flatMap(([kind, names]) => names.map((n) => [n, kind] as const)));
   requirePath(UFOAI_SOUNDS, "ufoai-sound");
-  const entries = readZipEntries(UFOAI_SOUNDS, (name) => names.some((n) => name === `sound/ambience/${n}.ogg`));
+  const entries = readZipEntries(UFOAI_SOUNDS, (name) => kindOf.has(basename(name, ".ogg")) && name.startsWith("sound/ambience/"));
   const out: Recording[] = [];
   for (const [name, bytes] of [...entries].sort(([a], [b]) => a.localeCompare(b))) {
     const audio = await decodeAudioBytes(bytes);
     const x = resampleSignal(audio.samples, audio.sampleRate, CORPUS_RATE);
     let peak = 0;
     for (const v of x) peak = Math.max(peak, Math.abs(v));
-    if (peak > 0) out.push({ label: "background", group: basename(name, ".ogg"), source: `${UFOAI_SOUNDS}:${name}`, samples: x.map((v) => v / peak) });
+    const id = basename(name, ".ogg");
+    if (peak > 0) out.push({ label: `background:${kindOf.get(id)}`, group: id, source: `${UFOAI_SOUNDS}:${name}`, samples: x.map((v) => v / peak) });
   }
   return out;
 }
