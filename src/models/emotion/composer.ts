@@ -63,7 +63,7 @@ export interface Piece {
 
 const MAJOR = [0, 2, 4, 5, 7, 9, 11];
 const MINOR = [0, 2, 3, 5, 7, 8, 10];
-const PROGRESSION = [0, 3, 4, 5, 0, 5, 3, 4]; // scale degrees of chord roots
+const PROGRESSION = [0, 3, 4, 0]; // scale degrees of chord roots: I IV V I
 
 /** Cues at time t: each section's values, ramped over the first second of the next. */
 export function cuesAt(piece: Piece, t: number): MusicalCues {
@@ -114,25 +114,31 @@ export function composePiece(random: Random, seconds: number, split: Split): Pie
     const dissonance = (1 - s.cues.consonance) / 2;
     let pitch = s.cues.register;
     let bar = 0;
-    for (let t = s.start; t < s.end - 1e-9; t += 4 * beat, bar++) {
-      // Chord: a triad on the progression's degree, an octave and a half below the melody.
+    // Two beats per chord, I IV V I (i iv V i in minor: the raised leading tone of harmonic
+    // minor makes the mode audible within a few seconds, as it does in real music).
+    for (let t = s.start; t < s.end - 1e-9; t += 2 * beat, bar++) {
+      // Chord: a triad about an octave below the melody but never below C3 (lower, semitones
+      // are closer than the analysis can resolve).
       const degree = PROGRESSION[bar % PROGRESSION.length]!;
-      const root = 12 * Math.floor((s.cues.register - 18) / 12) + s.tonic;
+      const root = Math.max(48, 12 * Math.floor((s.cues.register - 12) / 12)) + s.tonic;
       const chord = [0, 2, 4].map((k) => root + scale[(degree + k) % 7]! + 12 * Math.floor((degree + k) / 7));
+      if (s.cues.mode < 0 && degree === 4) chord[1]! += 1; // V in minor: major third (leading tone)
       if (random() < dissonance) chord.push(chord[0]! + 1, chord[0]! + 6); // minor second and tritone
-      const chordEnd = Math.min(s.end, t + 4 * beat * Math.max(0.5, s.cues.articulation));
+      const chordEnd = Math.min(s.end, t + 2 * beat * Math.max(0.5, s.cues.articulation));
       const chordVelocity = Math.round(s.cues.velocity * 0.6);
       if (chordEnd - t >= 0.02) {
         for (const note of chord) ev.push([t * 1000, 0x91, clampNote(note), chordVelocity], [chordEnd * 1000 - 1, 0x81, clampNote(note), 0]);
       }
-      // Melody: eighth notes (some rests), drifting in the section's contour direction.
-      for (let k = 0; k < 8; k++) {
+      // Melody: eighth notes (some rests) drifting in the section's contour direction, mostly
+      // on the chord's own notes.
+      const chordClasses = chord.slice(0, 3).map((n) => ((n % 12) + 12) % 12);
+      for (let k = 0; k < 4; k++) {
         const at = t + (k * beat) / 2;
         if (at >= s.end - 1e-9) break;
         if (random() < 0.15) continue;
         pitch += Math.round(s.cues.contour * 0.6 + uniform(random, -2.5, 2.5));
         if (Math.abs(pitch - s.cues.register) > 7) pitch = s.cues.register + Math.sign(pitch - s.cues.register) * 3;
-        let note = nearestInScale(pitch, s.tonic, scale);
+        let note = random() < 0.7 ? nearestInClasses(pitch, chordClasses) : nearestInScale(pitch, s.tonic, scale);
         if (random() < dissonance * 0.3) note += 1; // chromatic clash
         const velocity = clampVelocity(s.cues.velocity + randomInt(random, -8, 8));
         const end = Math.min(s.end, at + (beat / 2) * s.cues.articulation);
@@ -148,6 +154,13 @@ export function composePiece(random: Random, seconds: number, split: Split): Pie
   const order = (status: number) => ({ 0x80: 0, 0xb0: 0, 0xc0: 1, 0x90: 2 })[status & 0xf0] ?? 3;
   ev.sort((a, b) => a[0] - b[0] || order(a[1]) - order(b[1]));
   return piece;
+}
+
+function nearestInClasses(pitch: number, classes: number[]): number {
+  for (let d = 0; d < 12; d++) {
+    for (const p of [pitch - d, pitch + d]) if (classes.includes(((p % 12) + 12) % 12)) return p;
+  }
+  return pitch;
 }
 
 function nearestInScale(pitch: number, tonic: number, scale: number[]): number {

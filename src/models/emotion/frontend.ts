@@ -1,4 +1,5 @@
-// The emotion model's front end: moodwire's DSP kernel at 16 kHz with a 500-sample hop
+// The emotion model's front end: moodwire's DSP kernel at 16 kHz, 2048-point FFT (7.8 Hz
+// bins: enough to tell semitones apart from C3 up, for chroma) and a 500-sample hop
 // (32 frames a second, so 0.5 s is exactly 16 frames), each frame reduced to log-mel (64),
 // chroma (12), RMS and onset strength. A window is the 3 s (96 frames) ending at the label's
 // time: causal, so the live tracker sees exactly what training saw.
@@ -31,7 +32,7 @@ export const MODEL_CHANNELS = FRAME_CHANNELS + 1;
 const CHROMA = 64;
 
 export const EMOTION_FRONTEND: EmotionFrontEnd = {
-  sampleRate: 16000, nFft: 1024, hop: 500, nMels: 64, windowFrames: 96, stepFrames: 16,
+  sampleRate: 16000, nFft: 2048, hop: 500, nMels: 64, windowFrames: 96, stepFrames: 16,
   mean: new Array(FRAME_CHANNELS).fill(0), std: new Array(FRAME_CHANNELS).fill(1),
 };
 
