@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError, parseNumber } from "./args.ts";
-import { createProgress, type Progress } from "./progress.ts";
+import { createPhasedProgress } from "./progress.ts";
 import { loadTf } from "../models/tf.ts";
 import { loadModel } from "../models/io.ts";
 import { buildEmotionCorpus, EMOTION_CORPUS_DEFAULTS, MissingSynthError } from "../models/emotion/corpus.ts";
@@ -57,20 +57,11 @@ function wrap(error: unknown): never {
   throw error;
 }
 
-function bars() {
-  let bar: Progress | undefined, key = "";
-  return (done: number, total: number, what: string) => {
-    if (key !== what + total) { key = what + total; bar = createProgress(what, total); }
-    bar!.update(done);
-    if (done === total) bar!.finish();
-  };
-}
-
 export async function runCorpusEmotion(rest: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options: { out: { type: "string" }, n: { type: "string" }, seed: { type: "string" }, seconds: { type: "string" }, help: { type: "boolean", short: "h" } } });
   if (values.help) { process.stdout.write(CORPUS_EMOTION_HELP + "\n"); return 0; }
   if (!values.out) throw new UsageError("corpus emotion needs --out DIR");
-  const progress = bars();
+  const progress = createPhasedProgress();
   try {
     const split = await buildEmotionCorpus({
       out: values.out,
@@ -116,8 +107,8 @@ export async function runTrainEmotion(rest: string[]): Promise<number> {
   const { dir, seed } = datasetArgs(values);
   if (!values.out) throw new UsageError("train emotion needs --out DIR");
   await loadTf();
-  const progress = bars();
-  let training: Progress | undefined, batches = 0;
+  const progress = createPhasedProgress();
+
   try {
     const dataset = readEmotionDataset(dir);
     const metadata = await trainEmotion({
@@ -128,11 +119,9 @@ export async function runTrainEmotion(rest: string[]): Promise<number> {
       onLoad: (d, t, what) => progress(d, t, `reading ${what}`),
       onProgress: (p) => {
         if (p.validationRmse !== undefined) { process.stderr.write(`epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)} val RMSE ${p.validationRmse.toFixed(3)}\n`); return; }
-        if (batches !== p.batches) { batches = p.batches; training = createProgress("training", p.batches * p.epochs); }
-        training!.update((p.epoch - 1) * p.batches + p.batch, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`);
+        progress((p.epoch - 1) * p.batches + p.batch, p.batches * p.epochs, "training", `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`);
       },
     });
-    training?.finish();
     if (metadata.evaluation) process.stdout.write(formatEmotionScores(metadata.evaluation.model, metadata.evaluation.baseline) + "\n");
     return 0;
   } catch (error) {
@@ -149,7 +138,7 @@ export async function runEvalEmotion(rest: string[]): Promise<number> {
     const { model, metadata } = await loadModel<EmotionMetadata>(values.model ?? DEFAULT_EMOTION_MODEL);
     if (metadata.kind !== "moodwire-emotion") throw new Error(`${values.model} is not a moodwire emotion model`);
     const dataset = readEmotionDataset(dir);
-    const progress = bars();
+    const progress = createPhasedProgress();
     const test = buildWindows(await readSongFrames(dataset.test, metadata.frontEnd, (d, t) => progress(d, t, "reading")), metadata.frontEnd);
     const scores = { model: scoreModel(model, test, metadata.frontEnd), baseline: scoreBaseline(metadata.baseline, test) };
     process.stdout.write(values.json ? JSON.stringify(scores) + "\n" : formatEmotionScores(scores.model, scores.baseline) + "\n");

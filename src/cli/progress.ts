@@ -32,3 +32,16 @@ export function createProgress(label: string, total: number, stream: NodeJS.Writ
     },
   };
 }
+
+/**
+ * For work in phases (reading train, then test; then training): a callback that starts a
+ * new bar whenever the phase's label or total changes, and closes it when it completes.
+ */
+export function createPhasedProgress(stream: NodeJS.WriteStream = process.stderr): (done: number, total: number, label: string, note?: string) => void {
+  let bar: Progress | undefined, key = "";
+  return (done, total, label, note) => {
+    if (key !== `${label}\u0000${total}`) { key = `${label}\u0000${total}`; bar = createProgress(label, total, stream); }
+    bar!.update(done, note);
+    if (done === total) bar!.finish();
+  };
+}

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { UsageError, parseNumber, parseChoice } from "./args.ts";
-import { createProgress } from "./progress.ts";
+import { createPhasedProgress } from "./progress.ts";
 import { loadTf } from "../models/tf.ts";
 import { loadModel } from "../models/io.ts";
 import { buildSedCorpus, CORPUS_DEFAULTS, EXTRA_CLASSES } from "../models/sed/corpus.ts";
@@ -86,8 +86,7 @@ export async function runCorpusSed(rest: string[]): Promise<number> {
   } });
   if (values.help) { process.stdout.write(CORPUS_SED_HELP + "\n"); return 0; }
   if (!values.out) throw new UsageError("corpus sed needs --out DIR");
-  const progress = createProgress("corpus", 1);
-  let bar = progress, total = 0;
+  const progress = createPhasedProgress();
   try {
     const summary = await buildSedCorpus({
       out: values.out,
@@ -97,12 +96,8 @@ export async function runCorpusSed(rest: string[]): Promise<number> {
       newClass: values["new-class"],
       newClassExamples: parseNumber("examples", values.examples) ?? CORPUS_DEFAULTS.newClassExamples,
       classes: values.classes?.split(",").map((s) => s.trim()).filter(Boolean),
-      onProgress: (done, n, note) => {
-        if (n !== total) { total = n; bar = createProgress("corpus", n); }
-        bar.update(done, note);
-      },
+      onProgress: (done, n, note) => progress(done, n, "corpus", note),
     });
-    bar.finish();
     const rows = Object.entries(summary.recordings).map(([label, r]) => `${label.padEnd(11)} train ${String(r.train.recordings).padStart(3)} recordings (${r.train.groups} sources)   test ${String(r.test.recordings).padStart(3)} (${r.test.groups})`);
     process.stderr.write(`moodwire: wrote ${summary.scenes.train} train and ${summary.scenes.test} test scenes to ${values.out}\n${rows.join("\n")}\n`);
     return 0;
@@ -120,8 +115,7 @@ export async function runTrainSed(rest: string[]): Promise<number> {
   if (!values.corpus || !values.out) throw new UsageError("train sed needs --corpus DIR and --out DIR");
   await loadTf();
   const epochs = parseNumber("epochs", values.epochs) ?? TRAIN_DEFAULTS.epochs;
-  let loading = createProgress("reading", 1), loadingWhat = "";
-  let training = createProgress("training", 1), batches = 0;
+  const progress = createPhasedProgress();
   let validation = "";
   try {
     const metadata = await trainSed({
@@ -130,22 +124,16 @@ export async function runTrainSed(rest: string[]): Promise<number> {
       learningRate: parseNumber("lr", values.lr) ?? TRAIN_DEFAULTS.learningRate,
       seed: parseNumber("seed", values.seed) ?? TRAIN_DEFAULTS.seed,
       patchFraction: TRAIN_DEFAULTS.patchFraction,
-      onLoad: (done, total, what) => {
-        if (what !== loadingWhat) { loadingWhat = what; loading = createProgress(`reading ${what}`, total); }
-        loading.update(done);
-        if (done === total) loading.finish();
-      },
+      onLoad: (done, total, what) => progress(done, total, `reading ${what}`),
       onProgress: (p) => {
         if (p.validationF1 !== undefined) {
           validation = ` val F1 ${p.validationF1.toFixed(3)}`;
           process.stderr.write(`epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}${validation}\n`);
           return;
         }
-        if (batches !== p.batches) { batches = p.batches; training = createProgress("training", p.batches * p.epochs); }
-        training.update((p.epoch - 1) * p.batches + p.batch, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}${validation}`);
+        progress((p.epoch - 1) * p.batches + p.batch, p.batches * p.epochs, "training", `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}${validation}`);
       },
     });
-    training.finish();
     printScores(metadata.evaluation?.scores, metadata.classes, false);
     return 0;
   } catch (error) {
@@ -179,13 +167,8 @@ export async function runEvalSed(rest: string[]): Promise<number> {
   await loadTf();
   try {
     const { model, metadata } = await loadModel<SedMetadata>(values.model ?? DEFAULT_SED_MODEL);
-    const bar = createProgress("reading", 1);
-    let progress = bar;
-    const split = readSplit(values.corpus, values.split ?? "test", metadata.frontEnd, (done, total) => {
-      if (done === 1) progress = createProgress("reading", total);
-      progress.update(done);
-      if (done === total) progress.finish();
-    });
+    const progress = createPhasedProgress();
+    const split = readSplit(values.corpus, values.split ?? "test", metadata.frontEnd, (done, total) => progress(done, total, "reading"));
     const scores = segmentF1(model, toPatches(split.scenes, split.annotations, metadata.classes, metadata.frontEnd), metadata.classes, metadata.frontEnd);
     printScores(scores, metadata.classes, values.json ?? false);
     return 0;
@@ -202,7 +185,7 @@ export async function runLearn(argv: string[]): Promise<number> {
   if (values.help) { process.stdout.write(LEARN_HELP + "\n"); return 0; }
   if (!values.label || !values.examples) throw new UsageError("learn needs --label NAME and --examples DIR (see moodwire learn --help)");
   await loadTf();
-  let bar = createProgress("learning", 1), batches = 0;
+  const progress = createPhasedProgress();
   const out = values.out ?? fileURLToPath(new URL(`../../models/sed-${values.label}`, import.meta.url));
   try {
     const metadata = await learnNewClass({
@@ -211,12 +194,8 @@ export async function runLearn(argv: string[]): Promise<number> {
       epochs: parseNumber("epochs", values.epochs) ?? LEARN_DEFAULTS.epochs,
       mixesPerExample: LEARN_DEFAULTS.mixesPerExample, learningRate: LEARN_DEFAULTS.learningRate,
       seed: parseNumber("seed", values.seed) ?? LEARN_DEFAULTS.seed,
-      onProgress: (p) => {
-        if (batches !== p.batches) { batches = p.batches; bar = createProgress("learning", p.batches * p.epochs); }
-        bar.update((p.epoch - 1) * p.batches + p.batch, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`);
-      },
+      onProgress: (p) => progress((p.epoch - 1) * p.batches + p.batch, p.batches * p.epochs, "learning", `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`),
     });
-    bar.finish();
     process.stderr.write(`moodwire: learned "${values.label}" from ${metadata.learned!.examples} clips in ${metadata.learned!.seconds} s; model written to ${out} (classes: ${metadata.classes.join(", ")})\n`);
     return 0;
   } catch (error) {

@@ -5,8 +5,7 @@
 // 75% through after two updates, one second).
 // Never on the audio thread; one reused input buffer, tensors only inside tf.tidy.
 
-import type { FeatureExtractor } from "../../dsp/kernels.ts";
-import { Resampler } from "../../dsp/resample.ts";
+import { AudioFeed } from "../../dsp/audio-feed.ts";
 import { loadModel } from "../io.ts";
 import { tf } from "../tf.ts";
 import { nearestEmotion, QUADRANTS, type Quadrant } from "./circumplex.ts";
@@ -39,10 +38,7 @@ export class EmotionTracker {
   private frames = 0;
   private smoothed: { valence: number; arousal: number; q: number[] } | undefined;
   private readonly listeners: ((u: EmotionUpdate) => void)[] = [];
-  private readonly extractor: FeatureExtractor;
-  private readonly resampler?: Resampler;
-  private readonly onRow: (row: Float32Array) => void;
-  private readonly onResampled: (block: Float32Array) => void;
+  private readonly feed: AudioFeed;
 
   static async load(dir: string, options: { inputRate?: number } = {}): Promise<EmotionTracker> {
     const { model, metadata } = await loadModel<EmotionMetadata>(dir);
@@ -59,11 +55,8 @@ export class EmotionTracker {
     this.rawWindow = new Float32Array(f.windowFrames * FRAME_CHANNELS);
     this.window = new Float32Array(f.windowFrames * MODEL_CHANNELS);
     this.raw = new Float32Array(FRAME_CHANNELS);
-    this.extractor = createEmotionExtractor(f);
-    const inputRate = options.inputRate ?? f.sampleRate;
-    if (inputRate !== f.sampleRate) this.resampler = new Resampler(inputRate, f.sampleRate);
-    this.onRow = (row) => { frameChannels(row, this.extractor, this.raw, 0); this.pushFrame(this.raw); };
-    this.onResampled = (block) => { this.extractor.push(block, this.onRow); };
+    const extractor = createEmotionExtractor(f);
+    this.feed = new AudioFeed(options.inputRate ?? f.sampleRate, extractor, (row) => { frameChannels(row, extractor, this.raw, 0); this.pushFrame(this.raw); });
     // Frames before the stream began count as "the mean" (0 after standardisation), as in training.
   }
 
@@ -73,8 +66,7 @@ export class EmotionTracker {
   }
 
   pushAudio(samples: Float32Array): void {
-    if (this.resampler) this.resampler.push(samples, this.onResampled);
-    else this.extractor.push(samples, this.onRow);
+    this.feed.push(samples);
   }
 
   /** One frame of raw channels (frameChannels layout). */

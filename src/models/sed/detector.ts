@@ -7,8 +7,7 @@
 // input buffer; the tensors of an inference live inside tf.tidy, so tf.memory().numTensors
 // stays flat however long it listens.
 
-import { Resampler } from "../../dsp/resample.ts";
-import type { FeatureExtractor } from "../../dsp/kernels.ts";
+import { AudioFeed } from "../../dsp/audio-feed.ts";
 import { loadModel } from "../io.ts";
 import { tf } from "../tf.ts";
 import { BIN_LAG, EVENT_RULE, EventTracker, type EventRule, type SoundEvent } from "./events.ts";
@@ -42,10 +41,7 @@ export class SoundEventDetector {
   private ringStart = 0;
   private frames = 0;
   private windows = 0;
-  private readonly resampler?: Resampler;
-  private readonly extractor: FeatureExtractor;
-  private readonly onRow: (row: Float32Array) => void;
-  private readonly onResampled: (block: Float32Array) => void;
+  private readonly feed: AudioFeed;
 
   static async load(dir: string, options: DetectorOptions = {}): Promise<SoundEventDetector> {
     const { model, metadata } = await loadModel<SedMetadata>(dir);
@@ -66,12 +62,9 @@ export class SoundEventDetector {
       start: (label, onset, confidence) => { for (const l of this.listeners) l.eventStart?.({ label, onset, confidence }); },
       end: (event) => { for (const l of this.listeners) l.eventEnd?.(event); },
     }, options.rule ?? EVENT_RULE);
-    const inputRate = options.inputRate ?? f.sampleRate;
-    if (inputRate !== f.sampleRate) this.resampler = new Resampler(inputRate, f.sampleRate);
-    this.extractor = createSedExtractor(f);
-    const [offset] = this.extractor.layout.logmel;
-    this.onRow = (row) => this.pushFrame(row.subarray(offset, offset + f.nMels));
-    this.onResampled = (block) => { this.extractor.push(block, this.onRow); };
+    const extractor = createSedExtractor(f);
+    const [offset] = extractor.layout.logmel;
+    this.feed = new AudioFeed(options.inputRate ?? f.sampleRate, extractor, (row) => this.pushFrame(row.subarray(offset, offset + f.nMels)));
   }
 
   on(listener: SedListener): this {
@@ -81,8 +74,7 @@ export class SoundEventDetector {
 
   /** Audio at `inputRate`, any block size. */
   pushAudio(samples: Float32Array): void {
-    if (this.resampler) this.resampler.push(samples, this.onResampled);
-    else this.extractor.push(samples, this.onRow);
+    this.feed.push(samples);
   }
 
   /** One log-mel frame (dB, nMels values) computed with the model's front end. */
