@@ -180,3 +180,36 @@ describe("datasets, training and the tracker", () => {
     model.dispose();
   }, 60_000);
 });
+
+describe.runIf(existsSync(join(new URL("../models/emotion", import.meta.url).pathname, "model.json")))("the shipped emotion model", () => {
+  let dir: string;
+  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), "moodwire-emotion-cli-")); });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("analyze --models emotion gives an update every 0.5 s and --plot draws the circumplex", async () => {
+    const rate = 22050, x = new Float32Array(rate * 4);
+    for (let i = 0; i < x.length; i++) x[i] = 0.2 * Math.sin(2 * Math.PI * 440 * i / rate) * (Math.floor(i / (rate / 4)) % 2);
+    const file = join(dir, "beeps.wav");
+    writeFileSync(file, encodeWav(x, rate));
+    const plot = join(dir, "plot.svg");
+    const r = await moodwire(["analyze", file, "--features", "rms", "--models", "emotion", "--plot", plot]);
+    expect(r.code, r.stderr).toBe(0);
+    const { emotion } = JSON.parse(r.stdout);
+    expect(emotion.map((p: { t: number }) => p.t)).toEqual([0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4]);
+    for (const p of emotion) {
+      expect(Math.abs(p.valence)).toBeLessThanOrEqual(1);
+      expect(["Q1", "Q2", "Q3", "Q4"]).toContain(p.quadrant);
+    }
+    const svg = readFileSync(plot, "utf8");
+    expect(svg).toContain("<svg");
+    expect(svg).toContain("sadness");
+    expect((svg.match(/<line /g) ?? []).length).toBeGreaterThanOrEqual(2 + emotion.length - 1);
+  }, 60_000);
+
+  it("--plot needs --models emotion and an .svg or .png name", async () => {
+    const a = await moodwire(["analyze", "x.wav", "--plot", "p.svg"]);
+    expect(a.stderr).toMatch(/add --models emotion/);
+    const b = await moodwire(["analyze", "x.wav", "--models", "emotion", "--plot", "p.jpg"]);
+    expect(b.stderr).toMatch(/\.svg or \.png/);
+  });
+});

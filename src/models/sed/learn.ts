@@ -125,22 +125,21 @@ function freeze(layer: tf.layers.Layer): void {
   }
 }
 
-/** N+1 logits initialised from the base's N (the new column small and random). */
-function widenLogits(base: tf.LayersModel, model: tf.LayersModel, name: string, random: Random): void {
+/** N+1 logits initialised from the base's N; the new class starts "off" (zero weights, bias -3). */
+function widenLogits(base: tf.LayersModel, model: tf.LayersModel, name: string): void {
   const [kernel, bias] = base.getLayer(LOGITS_LAYER).getWeights() as [tf.Tensor2D, tf.Tensor1D];
   const k = kernel.arraySync(), b = Array.from(bias.dataSync());
-  const wide = k.map((row) => [...row, uniform(random, -0.05, 0.05)]);
-  model.getLayer(name).setWeights([tf.tensor2d(wide), tf.tensor1d([...b, -2])]);
+  model.getLayer(name).setWeights([tf.tensor2d(k.map((row) => [...row, 0])), tf.tensor1d([...b, -3])]);
 }
 
-export function buildLearner(base: tf.LayersModel, f: SedFrontEnd, classes: number, mode: LearnMode, random: Random): tf.LayersModel {
+export function buildLearner(base: tf.LayersModel, f: SedFrontEnd, classes: number, mode: LearnMode): tf.LayersModel {
   const input = sedInput(f);
   if (mode === "transfer") {
     const { logits } = sedLayers(input, classes + 1, "");
     const probabilities = tf.layers.activation({ name: "probabilities", activation: "sigmoid" }).apply(logits) as tf.SymbolicTensor;
     const model = tf.model({ name: "moodwire-sed-transfer", inputs: input, outputs: probabilities });
     copyWeights(base, model, "", [LOGITS_LAYER]);
-    widenLogits(base, model, LOGITS_LAYER, random);
+    widenLogits(base, model, LOGITS_LAYER);
     return model;
   }
   const source = sedLayers(input, classes, "source_");
@@ -152,7 +151,7 @@ export function buildLearner(base: tf.LayersModel, f: SedFrontEnd, classes: numb
   const model = tf.model({ name: "moodwire-sed-adapter", inputs: input, outputs: probabilities });
   copyWeights(base, model, "source_", [LOGITS_LAYER]);
   copyWeights(base, model, "target_", [LOGITS_LAYER]);
-  widenLogits(base, model, "target_" + LOGITS_LAYER, random);
+  widenLogits(base, model, "target_" + LOGITS_LAYER);
   for (const layer of model.layers) if (layer.name.startsWith("source_")) freeze(layer);
   return model;
 }
@@ -175,7 +174,7 @@ export async function learnNewClass(options: LearnOptions): Promise<SedMetadata>
   const rehearsal = loadRehearsal(options.base);
   const examples = await readExamples(options.examples, f);
   const classes = metadata.classes.length;
-  const model = buildLearner(base, f, classes, options.mode, random);
+  const model = buildLearner(base, f, classes, options.mode);
   model.compile({ optimizer: tf.train.adam(options.learningRate), loss: "binaryCrossentropy" });
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     // Fresh mixtures every epoch: new positions, gains and backgrounds for each clip.
