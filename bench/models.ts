@@ -1,4 +1,4 @@
-// npm run bench:models [-- --json] [--quick]
+// npm run bench:models [-- --json] [--quick] [--only sed|emotion]
 // The SED model on tfjs-wasm, one core: inference latency (batch 1, one 1 s window, as the
 // live detector runs it), training time per epoch (the default corpus' 197 batches of 32,
 // timed on 40 batches), `learn` time for 10 clips, model size; then the thesis' Table 3.1:
@@ -19,83 +19,125 @@ import { learnNewClass, LEARN_DEFAULTS } from "../src/models/sed/learn.ts";
 import { buildSedModel } from "../src/models/sed/model.ts";
 import { segmentF1, trainEpoch, type SedMetadata } from "../src/models/sed/train.ts";
 import { loadTf, tf } from "../src/models/tf.ts";
+import { DEFAULT_EMOTION_MODEL } from "../src/cli/emotion.ts";
+import { buildEmotionCorpus } from "../src/models/emotion/corpus.ts";
+import { EmotionTracker } from "../src/models/emotion/tracker.ts";
+import type { EmotionMetadata } from "../src/models/emotion/train.ts";
 
-const { values } = parseArgs({ options: { json: { type: "boolean" }, quick: { type: "boolean" } } });
+const { values } = parseArgs({ options: { json: { type: "boolean" }, quick: { type: "boolean" }, only: { type: "string" } } });
 const log = (s: string) => { if (!values.json) process.stderr.write(s + "\n"); };
 const pct = (a: number[], p: number) => { const s = Float64Array.from(a).sort(); return s[Math.min(s.length - 1, Math.floor(p * s.length))]!; };
 
 await loadTf();
-const { model, metadata } = await loadModel<SedMetadata>(DEFAULT_SED_MODEL);
-const f = metadata.frontEnd;
+const results: Record<string, unknown> = {};
+if (values.only !== "emotion") results.sed = await benchSed();
+if (values.only !== "sed") results.emotion = await benchEmotion();
+if (values.json) process.stdout.write(JSON.stringify(results) + "\n");
 
-// Inference, batch 1.
-const window = new Float32Array(f.patchFrames * f.nMels).map((_, i) => Math.sin(i) * 0.5);
-for (let i = 0; i < 50; i++) tf.tidy(() => (model.predict(tf.tensor4d(window, [1, f.patchFrames, f.nMels, 1])) as tf.Tensor).dataSync());
-const latency: number[] = [];
-for (let i = 0; i < (values.quick ? 200 : 2000); i++) {
-  const t = performance.now();
-  tf.tidy(() => (model.predict(tf.tensor4d(window, [1, f.patchFrames, f.nMels, 1])) as tf.Tensor).dataSync());
-  latency.push(performance.now() - t);
-}
-log(`SED inference (batch 1): p50 ${pct(latency, 0.5).toFixed(2)} ms, p99 ${pct(latency, 0.99).toFixed(2)} ms`);
+async function benchSed() {
+  const { model, metadata } = await loadModel<SedMetadata>(DEFAULT_SED_MODEL);
+  const f = metadata.frontEnd;
 
-// Training speed: 40 batches of 32 random patches through a fresh model.
-const fresh = buildSedModel(f, metadata.classes.length);
-fresh.compile({ optimizer: tf.train.adam(1e-3), loss: "binaryCrossentropy" });
-const n = 40 * 32, size = f.patchFrames * f.nMels, c = metadata.classes.length;
-const set = { x: new Float32Array(n * size).map(() => Math.random() * 2 - 1), y: new Float32Array(n * c).map(() => (Math.random() < 0.1 ? 1 : 0)), count: n, files: [], annotations: [] };
-await trainEpoch(fresh, set, Array.from({ length: 64 }, (_, i) => i), 32, f); // warm-up
-let t = performance.now();
-await trainEpoch(fresh, set, Array.from({ length: n }, (_, i) => i), 32, f);
-const perBatch = (performance.now() - t) / 40;
-log(`training: ${perBatch.toFixed(0)} ms per batch of 32 -> ${(perBatch * 197 / 1000).toFixed(0)} s per epoch of the default corpus (197 batches)`);
-fresh.dispose();
-
-const modelBytes = statSync(join(DEFAULT_SED_MODEL, "weights.bin")).size;
-const jsonBytes = statSync(join(DEFAULT_SED_MODEL, "model.json")).size;
-const rehearsalBytes = statSync(join(DEFAULT_SED_MODEL, "rehearsal.bin")).size;
-log(`model size: weights ${(modelBytes / 1024).toFixed(0)} KiB, model.json ${(jsonBytes / 1024).toFixed(0)} KiB, rehearsal set ${(rehearsalBytes / 1024).toFixed(0)} KiB`);
-
-// Learning a new class, and Table 3.1.
-const dir = mkdtempSync(join(tmpdir(), "moodwire-bench-models-"));
-const table: Record<string, { oldF1: number; newF1: number; seconds: number }> = {};
-let baseOldF1 = NaN;
-try {
-  log("building the test scenes with the new class (gunshot) ...");
-  await buildSedCorpus({ out: dir, seed: 1, trainScenes: 0, testScenes: values.quick ? 30 : 100, newClass: "gunshot", newClassExamples: 10 });
-  const old = metadata.classes;
-  const test = readSplit(dir, "test", f);
-  const oldF1 = (m: tf.LayersModel, labels: string[]) => segmentF1(m, toPatches(test.scenes, test.annotations, labels, f), labels, f);
-  baseOldF1 = oldF1(model, old).segment.micro.f1;
-  log(`base model, old classes: segment F1 ${baseOldF1.toFixed(3)}`);
-  for (const mode of ["adapter", "transfer"] as const) {
-    const out = join(dir, `learned-${mode}`);
-    const started = performance.now();
-    await learnNewClass({ ...LEARN_DEFAULTS, base: DEFAULT_SED_MODEL, label: "gunshot", examples: join(dir, "new-class/gunshot"), out, mode });
-    const seconds = (performance.now() - started) / 1000;
-    const learned = await loadModel<SedMetadata>(out);
-    const scores = oldF1(learned.model, [...old, "gunshot"]);
-    const tp = old.reduce((a, l) => a + scores.segment.classes[l]!.counts.tp, 0);
-    const fp = old.reduce((a, l) => a + scores.segment.classes[l]!.counts.fp, 0);
-    const fn = old.reduce((a, l) => a + scores.segment.classes[l]!.counts.fn, 0);
-    table[mode] = { oldF1: (2 * tp) / (2 * tp + fp + fn), newF1: scores.segment.classes.gunshot!.f1, seconds };
-    log(`${mode}: learned in ${seconds.toFixed(0)} s; old classes F1 ${table[mode]!.oldF1.toFixed(3)} (was ${baseOldF1.toFixed(3)}), gunshot F1 ${table[mode]!.newF1.toFixed(3)}`);
-    learned.model.dispose();
+  // Inference, batch 1.
+  const window = new Float32Array(f.patchFrames * f.nMels).map((_, i) => Math.sin(i) * 0.5);
+  for (let i = 0; i < 50; i++) tf.tidy(() => (model.predict(tf.tensor4d(window, [1, f.patchFrames, f.nMels, 1])) as tf.Tensor).dataSync());
+  const latency: number[] = [];
+  for (let i = 0; i < (values.quick ? 200 : 2000); i++) {
+    const t = performance.now();
+    tf.tidy(() => (model.predict(tf.tensor4d(window, [1, f.patchFrames, f.nMels, 1])) as tf.Tensor).dataSync());
+    latency.push(performance.now() - t);
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+  log(`SED inference (batch 1): p50 ${pct(latency, 0.5).toFixed(2)} ms, p99 ${pct(latency, 0.99).toFixed(2)} ms`);
 
-const result = {
+  // Training speed: 40 batches of 32 random patches through a fresh model.
+  const fresh = buildSedModel(f, metadata.classes.length);
+  fresh.compile({ optimizer: tf.train.adam(1e-3), loss: "binaryCrossentropy" });
+  const n = 40 * 32, size = f.patchFrames * f.nMels, c = metadata.classes.length;
+  const set = { x: new Float32Array(n * size).map(() => Math.random() * 2 - 1), y: new Float32Array(n * c).map(() => (Math.random() < 0.1 ? 1 : 0)), count: n, files: [], annotations: [] };
+  await trainEpoch(fresh, set, Array.from({ length: 64 }, (_, i) => i), 32, f); // warm-up
+  let t = performance.now();
+  await trainEpoch(fresh, set, Array.from({ length: n }, (_, i) => i), 32, f);
+  const perBatch = (performance.now() - t) / 40;
+  log(`training: ${perBatch.toFixed(0)} ms per batch of 32 -> ${(perBatch * 197 / 1000).toFixed(0)} s per epoch of the default corpus (197 batches)`);
+  fresh.dispose();
+
+  const modelBytes = statSync(join(DEFAULT_SED_MODEL, "weights.bin")).size;
+  const jsonBytes = statSync(join(DEFAULT_SED_MODEL, "model.json")).size;
+  const rehearsalBytes = statSync(join(DEFAULT_SED_MODEL, "rehearsal.bin")).size;
+  log(`model size: weights ${(modelBytes / 1024).toFixed(0)} KiB, model.json ${(jsonBytes / 1024).toFixed(0)} KiB, rehearsal set ${(rehearsalBytes / 1024).toFixed(0)} KiB`);
+
+  // Learning a new class, and Table 3.1.
+  const dir = mkdtempSync(join(tmpdir(), "moodwire-bench-models-"));
+  const table: Record<string, { oldF1: number; newF1: number; seconds: number }> = {};
+  let baseOldF1 = NaN;
+  try {
+    log("building the test scenes with the new class (gunshot) ...");
+    await buildSedCorpus({ out: dir, seed: 1, trainScenes: 0, testScenes: values.quick ? 30 : 100, newClass: "gunshot", newClassExamples: 10 });
+    const old = metadata.classes;
+    const test = readSplit(dir, "test", f);
+    const oldF1 = (m: tf.LayersModel, labels: string[]) => segmentF1(m, toPatches(test.scenes, test.annotations, labels, f), labels, f);
+    baseOldF1 = oldF1(model, old).segment.micro.f1;
+    log(`base model, old classes: segment F1 ${baseOldF1.toFixed(3)}`);
+    for (const mode of ["adapter", "transfer"] as const) {
+      const out = join(dir, `learned-${mode}`);
+      const started = performance.now();
+      await learnNewClass({ ...LEARN_DEFAULTS, base: DEFAULT_SED_MODEL, label: "gunshot", examples: join(dir, "new-class/gunshot"), out, mode });
+      const seconds = (performance.now() - started) / 1000;
+      const learned = await loadModel<SedMetadata>(out);
+      const scores = oldF1(learned.model, [...old, "gunshot"]);
+      const tp = old.reduce((a, l) => a + scores.segment.classes[l]!.counts.tp, 0);
+      const fp = old.reduce((a, l) => a + scores.segment.classes[l]!.counts.fp, 0);
+      const fn = old.reduce((a, l) => a + scores.segment.classes[l]!.counts.fn, 0);
+      table[mode] = { oldF1: (2 * tp) / (2 * tp + fp + fn), newF1: scores.segment.classes.gunshot!.f1, seconds };
+      log(`${mode}: learned in ${seconds.toFixed(0)} s; old classes F1 ${table[mode]!.oldF1.toFixed(3)} (was ${baseOldF1.toFixed(3)}), gunshot F1 ${table[mode]!.newF1.toFixed(3)}`);
+      learned.model.dispose();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+
+  const result = {
   inference: { p50Ms: pct(latency, 0.5), p99Ms: pct(latency, 0.99) },
   training: { msPerBatch32: perBatch, secondsPerEpoch: (perBatch * 197) / 1000 },
   size: { weightsBytes: modelBytes, modelJsonBytes: jsonBytes, rehearsalBytes },
   learn: { baseOldF1, ...table },
   shippedScores: { segmentF1: metadata.evaluation?.scores.segment.micro.f1, eventF1: metadata.evaluation?.scores.event.micro.f1 },
 };
-if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
-else {
-  log("\n| learning 'gunshot' from 10 clips | old classes F1 before | after | drop | new class F1 | time |");
-  log("|---|---:|---:|---:|---:|---:|");
-  for (const [mode, r] of Object.entries(table)) log(`| ${mode === "adapter" ? "neural adapter" : "simple transfer"} | ${baseOldF1.toFixed(3)} | ${r.oldF1.toFixed(3)} | ${(baseOldF1 - r.oldF1).toFixed(3)} | ${r.newF1.toFixed(3)} | ${r.seconds.toFixed(0)} s |`);
+  if (!values.json) {
+    log("\n| learning 'gunshot' from 10 clips | old classes F1 before | after | drop | new class F1 | time |");
+    log("|---|---:|---:|---:|---:|---:|");
+    for (const [mode, r] of Object.entries(table)) log(`| ${mode === "adapter" ? "neural adapter" : "simple transfer"} | ${baseOldF1.toFixed(3)} | ${r.oldF1.toFixed(3)} | ${(baseOldF1 - r.oldF1).toFixed(3)} | ${r.newF1.toFixed(3)} | ${r.seconds.toFixed(0)} s |`);
+}
+  return result;
+}
+
+// Music emotion: one 0.5 s update (the tracker's window -> model), corpus rendering speed, size.
+async function benchEmotion() {
+  const { model, metadata } = await loadModel<EmotionMetadata>(DEFAULT_EMOTION_MODEL);
+  const f = metadata.frontEnd;
+  const tracker = new EmotionTracker(model, metadata);
+  const update: number[] = [];
+  let started = 0;
+  tracker.onUpdate(() => update.push(performance.now() - started));
+  // 8,000 samples (0.5 s) per push: each push completes exactly one update, whose time is
+  // the feature extraction of 0.5 s plus the window and the model.
+  const second = new Float32Array(f.sampleRate / 2).map((_, i) => 0.3 * Math.sin(i / 7) * Math.sin(i / 3000));
+  for (let i = 0; i < (values.quick ? 100 : 1000); i++) { started = performance.now(); tracker.pushAudio(second); }
+  const warm = update.slice(20);
+  log(`emotion update (0.5 s of audio -> valence/arousal): p50 ${pct(warm, 0.5).toFixed(2)} ms, p99 ${pct(warm, 0.99).toFixed(2)} ms`);
+  const dir = mkdtempSync(join(tmpdir(), "moodwire-bench-emotion-"));
+  let renderSeconds = 0;
+  try {
+    const t0 = performance.now();
+    await buildEmotionCorpus({ out: dir, pieces: values.quick ? 3 : 10, seed: 1, seconds: 30, testFraction: 0.2 });
+    renderSeconds = (performance.now() - t0) / 1000;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const pieces = values.quick ? 3 : 10;
+  log(`emotion corpus: ${pieces} pieces of 30 s composed and rendered in ${renderSeconds.toFixed(1)} s (${((pieces * 30) / renderSeconds).toFixed(0)}x real time)`);
+  const bytes = statSync(join(DEFAULT_EMOTION_MODEL, "weights.bin")).size;
+  log(`emotion model size: weights ${(bytes / 1024).toFixed(0)} KiB`);
+  return { updateMs: { p50: pct(warm, 0.5), p99: pct(warm, 0.99) }, corpusRealTime: (pieces * 30) / renderSeconds, weightsBytes: bytes, scores: metadata.evaluation };
 }
