@@ -71,6 +71,13 @@ export async function readExamples(dir: string, f: SedFrontEnd): Promise<{ name:
   return out;
 }
 
+/** Mean power of log-mel values, in dB. */
+function meanPowerDb(db: Float32Array): number {
+  let sum = 0;
+  for (const v of db) sum += 10 ** (v / 10);
+  return 10 * Math.log10(sum / Math.max(1, db.length) + 1e-10);
+}
+
 /** Adds an example's power into a patch (both dB) at frame `at` with `gainDb`. */
 function mixInto(patch: Float32Array, example: { frames: number; db: Float32Array }, at: number, gainDb: number, f: SedFrontEnd): void {
   const n = f.nMels;
@@ -98,9 +105,11 @@ export function learningSet(rehearsal: RehearsalSet, examples: { frames: number;
     for (let k = 0; k < old; k++) y[i * c + k] = rehearsal.labels[source * old + k]!;
     if (i < mixes) {
       const example = examples[Math.floor(i / mixesPerExample)]!;
-      // Somewhere in the patch with at least 10 frames (0.16 s) of it inside; -12..+12 dB.
+      // Somewhere in the patch with at least 10 frames (0.16 s) of it inside, at an
+      // event-to-background ratio from -6 to +20 dB, as the corpus mixes its events.
       const at = randomInt(random, Math.min(0, 10 - example.frames), f.patchFrames - 10);
-      mixInto(patch, example, at, uniform(random, -12, 12), f);
+      const gainDb = meanPowerDb(patch) - meanPowerDb(example.db) + uniform(random, -6, 20);
+      mixInto(patch, example, at, gainDb, f);
       y[i * c + old] = 1;
     }
     for (let j = 0; j < size; j++) x[i * size + j] = (patch[j]! - f.mean) / f.std;
