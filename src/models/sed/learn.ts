@@ -78,6 +78,13 @@ function meanPowerDb(db: Float32Array): number {
   return 10 * Math.log10(sum / Math.max(1, db.length) + 1e-10);
 }
 
+/** The room's level in a patch: the 20th percentile of its frames' mean power (events excluded). */
+function backgroundPowerDb(patch: Float32Array, f: SedFrontEnd): number {
+  const n = f.nMels;
+  const frames = Array.from({ length: f.patchFrames }, (_, t) => meanPowerDb(patch.subarray(t * n, (t + 1) * n))).sort((a, b) => a - b);
+  return frames[Math.floor(frames.length * 0.2)]!;
+}
+
 /** Adds an example's power into a patch (both dB) at frame `at` with `gainDb`. */
 function mixInto(patch: Float32Array, example: { frames: number; db: Float32Array }, at: number, gainDb: number, f: SedFrontEnd): void {
   const n = f.nMels;
@@ -108,7 +115,7 @@ export function learningSet(rehearsal: RehearsalSet, examples: { frames: number;
       // Somewhere in the patch with at least 10 frames (0.16 s) of it inside, at an
       // event-to-background ratio from -6 to +20 dB, as the corpus mixes its events.
       const at = randomInt(random, Math.min(0, 10 - example.frames), f.patchFrames - 10);
-      const gainDb = meanPowerDb(patch) - meanPowerDb(example.db) + uniform(random, -6, 20);
+      const gainDb = backgroundPowerDb(patch, f) - meanPowerDb(example.db) + uniform(random, -6, 20);
       mixInto(patch, example, at, gainDb, f);
       y[i * c + old] = 1;
     }
