@@ -33,7 +33,7 @@ export interface EmotionCorpusOptions {
   onProgress?: (done: number, total: number, note: string) => void;
 }
 
-export const EMOTION_CORPUS_DEFAULTS = { pieces: 240, seed: 1, seconds: 30, testFraction: 0.2 };
+export const EMOTION_CORPUS_DEFAULTS = { pieces: 800, seed: 1, seconds: 30, testFraction: 0.2 };
 
 export class MissingSynthError extends Error {
   override name = "MissingSynthError";
