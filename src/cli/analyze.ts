@@ -19,7 +19,7 @@ import { DEFAULT_SED_MODEL } from "./sed.ts";
 import { DEFAULT_EMOTION_MODEL } from "./emotion.ts";
 import { analyzeEmotion, emotionPlotSvg } from "../models/emotion/analyze.ts";
 import type { EmotionMetadata } from "../models/emotion/train.ts";
-import { svgToPng } from "../oracle/plot.ts";
+import { writePlot } from "../plot/write-plot.ts";
 
 export const ANALYZE_HELP = `Usage: moodwire analyze FILE|FOLDER [options]
 
@@ -171,7 +171,7 @@ async function analyzeFile(path: string, options: AnalyzeOptions): Promise<strin
     json.emotion = emotion;
     if (options.plot) {
       const svg = emotionPlotSvg(emotion, basename(path));
-      await writeFile(options.plot, /\.png$/i.test(options.plot) ? await svgToPng(svg) : svg);
+      await writePlot(options.plot, svg);
     }
   }
   return JSON.stringify(json) + "\n";

@@ -1,7 +1,7 @@
 // `moodwire oracle INPUT`: builds a Variable Markov Oracle over a feature sequence
 // (a JSON file, or an audio file analysed first) and prints it as vmo would.
 
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { parseArgs } from "node:util";
 import { AUDIO_EXTENSIONS, AudioFileError, readAudioFile } from "../audio/decode.ts";
@@ -9,7 +9,8 @@ import { DspConfigError } from "../dsp/config.ts";
 import { analyzeSignal } from "../dsp/kernels.ts";
 import { buildOracle, findThreshold, oracleToJson } from "../oracle/analysis.ts";
 import type { DistanceFunction } from "../oracle/oracle.ts";
-import { oraclePlotSvg, svgToPng } from "../oracle/plot.ts";
+import { oraclePlotSvg } from "../oracle/plot.ts";
+import { writePlot } from "../plot/write-plot.ts";
 import { parseChoice, parseNumber, UsageError } from "./args.ts";
 import { createProgress } from "./progress.ts";
 
@@ -166,7 +167,7 @@ export async function runOraclePlot(argv: string[]): Promise<number> {
     secondsPerFrame,
     title: `${basename(input)}: ${dfunc} threshold ${threshold}, ${json.num_clusters} clusters, ${json.patterns.length} patterns, total IR ${json.ir.cum.total.toFixed(1)}`,
   });
-  await writeFile(out, /\.png$/i.test(out) ? await svgToPng(svg) : svg);
+  await writePlot(out, svg);
   process.stderr.write(`moodwire: wrote ${out}\n`);
   return 0;
 }

@@ -61,9 +61,3 @@ export function oraclePlotSvg({ ir, patterns, secondsPerFrame, title }: OraclePl
   out.push(`</svg>`);
   return out.join("\n");
 }
-
-/** Renders the SVG to PNG bytes. */
-export async function svgToPng(svg: string): Promise<Uint8Array> {
-  const { Resvg } = await import("@resvg/resvg-js");
-  return new Resvg(svg, { font: { loadSystemFonts: true }, background: "white" }).render().asPng();
-}
