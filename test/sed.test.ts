@@ -10,7 +10,6 @@ import { buildSedCorpus } from "../src/models/sed/corpus.ts";
 import { patchLabels } from "../src/models/sed/dataset.ts";
 import { SoundEventDetector } from "../src/models/sed/detector.ts";
 import { detectEvents, EventTracker, type SoundEvent } from "../src/models/sed/events.ts";
-import { logmelFrames } from "../src/models/sed/frontend.ts";
 import { evaluateSed } from "../src/models/sed/metrics.ts";
 import { analyzeSed } from "../src/models/sed/analyze.ts";
 import { parseAnnotations } from "../src/models/sed/soundscape.ts";
@@ -212,4 +211,3 @@ function logmelFramesCount(x: Float32Array, rate: number): number {
   const frames = Math.floor((x.length - 1024) / 256) + 1;
   return frames <= 64 ? 1 : Math.floor((frames - 64) / 16) + 1;
 }
-void logmelFrames;

@@ -8,10 +8,12 @@ import { UsageError, parseNumber } from "./args.ts";
 import { createPhasedProgress } from "./progress.ts";
 import { loadTf } from "../models/tf.ts";
 import { loadModel } from "../models/io.ts";
-import { buildEmotionCorpus, EMOTION_CORPUS_DEFAULTS, MissingSynthError } from "../models/emotion/corpus.ts";
+import { buildEmotionCorpus, EMOTION_CORPUS_DEFAULTS } from "../models/emotion/corpus.ts";
 import { readEmotionDataset } from "../models/emotion/dataset.ts";
 import { buildWindows, EMOTION_TRAIN_DEFAULTS, readSongFrames, scoreBaseline, scoreModel, trainEmotion, type EmotionMetadata, type EmotionScores } from "../models/emotion/train.ts";
 import { CUE_WEIGHTS } from "../models/emotion/cues.ts";
+import { ModelInputError } from "../models/errors.ts";
+import { asUsageError } from "./kinds.ts";
 
 export const DEFAULT_EMOTION_MODEL = fileURLToPath(new URL("../../models/emotion", import.meta.url));
 
@@ -50,13 +52,6 @@ export const EVAL_EMOTION_HELP = `Usage: moodwire eval emotion [--model DIR] (--
 Prints RMSE and r^2 for valence and arousal, quadrant accuracy and the confusion matrix, for
 the model and for the descriptor baseline, on the test split.`;
 
-function wrap(error: unknown): never {
-  if (error instanceof MissingSynthError) throw new UsageError(error.message);
-  const message = (error as Error).message ?? String(error);
-  if (/cannot read|has neither|no annotated song|DEAM|dynamic_annotations|not a moodwire|no such file/.test(message)) throw new UsageError(message);
-  throw error;
-}
-
 export async function runCorpusEmotion(rest: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options: { out: { type: "string" }, n: { type: "string" }, seed: { type: "string" }, seconds: { type: "string" }, help: { type: "boolean", short: "h" } } });
   if (values.help) { process.stdout.write(CORPUS_EMOTION_HELP + "\n"); return 0; }
@@ -74,7 +69,7 @@ export async function runCorpusEmotion(rest: string[]): Promise<number> {
     process.stderr.write(`moodwire: wrote ${split.train.length} train and ${split.test.length} test pieces to ${values.out}\n`);
     return 0;
   } catch (error) {
-    wrap(error);
+    asUsageError(error);
   }
 }
 
@@ -125,7 +120,7 @@ export async function runTrainEmotion(rest: string[]): Promise<number> {
     if (metadata.evaluation) process.stdout.write(formatEmotionScores(metadata.evaluation.model, metadata.evaluation.baseline) + "\n");
     return 0;
   } catch (error) {
-    wrap(error);
+    asUsageError(error);
   }
 }
 
@@ -136,7 +131,7 @@ export async function runEvalEmotion(rest: string[]): Promise<number> {
   await loadTf();
   try {
     const { model, metadata } = await loadModel<EmotionMetadata>(values.model ?? DEFAULT_EMOTION_MODEL);
-    if (metadata.kind !== "moodwire-emotion") throw new Error(`${values.model} is not a moodwire emotion model`);
+    if (metadata.kind !== "moodwire-emotion") throw new ModelInputError(`${values.model} is not a moodwire emotion model`);
     const dataset = readEmotionDataset(dir);
     const progress = createPhasedProgress();
     const test = buildWindows(await readSongFrames(dataset.test, metadata.frontEnd, (d, t) => progress(d, t, "reading")), metadata.frontEnd);
@@ -144,6 +139,6 @@ export async function runEvalEmotion(rest: string[]): Promise<number> {
     process.stdout.write(values.json ? JSON.stringify(scores) + "\n" : formatEmotionScores(scores.model, scores.baseline) + "\n");
     return 0;
   } catch (error) {
-    wrap(error);
+    asUsageError(error);
   }
 }

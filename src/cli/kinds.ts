@@ -1,6 +1,8 @@
 // Commands that take a model kind first: `corpus sed`, `train emotion`, `eval sed` ...
 
 import { UsageError } from "./args.ts";
+import { AudioFileError } from "../audio/wav.ts";
+import { ModelInputError } from "../models/errors.ts";
 
 export interface Kind { help: string; run(rest: string[]): Promise<number> }
 
@@ -20,4 +22,10 @@ export function byKind(command: string, kinds: Record<string, Kind>): { help: st
       return k.run(rest);
     },
   };
+}
+
+/** Turns the errors a user can fix (bad folders, missing packages, unreadable audio) into one-line usage errors. */
+export function asUsageError(error: unknown): never {
+  if (error instanceof ModelInputError || error instanceof AudioFileError) throw new UsageError(error.message);
+  throw error;
 }

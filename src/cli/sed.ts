@@ -1,6 +1,5 @@
 // The SED commands: corpus sed, train sed, eval sed, learn.
 
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { UsageError, parseNumber, parseChoice } from "./args.ts";
@@ -8,11 +7,12 @@ import { createPhasedProgress } from "./progress.ts";
 import { loadTf } from "../models/tf.ts";
 import { loadModel } from "../models/io.ts";
 import { buildSedCorpus, CORPUS_DEFAULTS, EXTRA_CLASSES } from "../models/sed/corpus.ts";
-import { MissingSoundsError, SED_CLASSES } from "../models/sed/sources.ts";
+import { SED_CLASSES } from "../models/sed/sources.ts";
 import { trainSed, TRAIN_DEFAULTS, segmentF1, type SedMetadata } from "../models/sed/train.ts";
 import { learnNewClass, LEARN_DEFAULTS } from "../models/sed/learn.ts";
 import { readSplit, toPatches } from "../models/sed/dataset.ts";
 import type { SedScores } from "../models/sed/metrics.ts";
+import { asUsageError } from "./kinds.ts";
 
 /** The model shipped in the repository. */
 export const DEFAULT_SED_MODEL = fileURLToPath(new URL("../../models/sed", import.meta.url));
@@ -72,13 +72,6 @@ Options:
   --epochs N         default ${LEARN_DEFAULTS.epochs}
   --seed N           default ${LEARN_DEFAULTS.seed}`;
 
-function wrap(error: unknown): never {
-  if (error instanceof MissingSoundsError) throw new UsageError(error.message);
-  const message = (error as Error).message ?? String(error);
-  if (/cannot read|not a corpus|not a moodwire|no rehearsal|examples folder|example |at least 3|already|label must|unknown class|unknown new class/.test(message)) throw new UsageError(message);
-  throw error;
-}
-
 export async function runCorpusSed(rest: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options: {
     out: { type: "string" }, seed: { type: "string" }, train: { type: "string" }, test: { type: "string" },
@@ -102,7 +95,7 @@ export async function runCorpusSed(rest: string[]): Promise<number> {
     process.stderr.write(`moodwire: wrote ${summary.scenes.train} train and ${summary.scenes.test} test scenes to ${values.out}\n${rows.join("\n")}\n`);
     return 0;
   } catch (error) {
-    wrap(error);
+    asUsageError(error);
   }
 }
 
@@ -137,7 +130,7 @@ export async function runTrainSed(rest: string[]): Promise<number> {
     printScores(metadata.evaluation?.scores, metadata.classes, false);
     return 0;
   } catch (error) {
-    wrap(error);
+    asUsageError(error);
   }
 }
 
@@ -173,7 +166,7 @@ export async function runEvalSed(rest: string[]): Promise<number> {
     printScores(scores, metadata.classes, values.json ?? false);
     return 0;
   } catch (error) {
-    wrap(error);
+    asUsageError(error);
   }
 }
 
@@ -199,10 +192,7 @@ export async function runLearn(argv: string[]): Promise<number> {
     process.stderr.write(`moodwire: learned "${values.label}" from ${metadata.learned!.examples} clips in ${metadata.learned!.seconds} s; model written to ${out} (classes: ${metadata.classes.join(", ")})\n`);
     return 0;
   } catch (error) {
-    wrap(error);
+    asUsageError(error);
   }
 }
 
-export function readSedMetadata(dir: string): SedMetadata {
-  return JSON.parse(readFileSync(`${dir}/model.json`, "utf8")).userDefinedMetadata;
-}

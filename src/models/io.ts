@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tf } from "./tf.ts";
+import { ModelInputError } from "./errors.ts";
 
 export const MODEL_FILE = "model.json";
 export const WEIGHTS_FILE = "weights.bin";
@@ -48,7 +49,7 @@ export async function loadModel<M = Record<string, unknown>>(dir: string): Promi
     json = JSON.parse(readFileSync(join(dir, MODEL_FILE), "utf8"));
     weights = readFileSync(join(dir, WEIGHTS_FILE));
   } catch (error) {
-    throw new Error(`cannot read a model from ${dir}: ${(error as Error).message}`);
+    throw new ModelInputError(`cannot read a model from ${dir}: ${(error as Error).message}`);
   }
   const weightSpecs = json.weightsManifest.flatMap((group) => group.weights);
   const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;

@@ -19,6 +19,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { seededRandom } from "../random.ts";
 import { composePiece, cuesAt, TEST_PROGRAMS, TEST_TEMPO_BANDS, type Piece, type Split } from "./composer.ts";
 import { CUE_WEIGHTS, cueAffect } from "./cues.ts";
+import { ModelInputError } from "../errors.ts";
 
 export const SOUNDFONT = "/usr/share/sounds/sf2/FluidR3_GM.sf2";
 export const EMOTION_RATE = 16000;
@@ -35,7 +36,7 @@ export interface EmotionCorpusOptions {
 
 export const EMOTION_CORPUS_DEFAULTS = { pieces: 800, seed: 1, seconds: 30, testFraction: 0.2 };
 
-export class MissingSynthError extends Error {
+export class MissingSynthError extends ModelInputError {
   override name = "MissingSynthError";
 }
 

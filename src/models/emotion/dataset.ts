@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { AUDIO_EXTENSIONS } from "../../audio/decode.ts";
 import { seededRandom, shuffled } from "../random.ts";
+import { ModelInputError } from "../errors.ts";
 
 export interface EmotionLabel { time: number; valence: number; arousal: number }
 export interface EmotionSong { id: string; audio: string; labels: EmotionLabel[] }
@@ -26,10 +27,10 @@ function parseCsv(text: string): string[][] {
 function deamLabels(valenceCsv: string, arousalCsv: string): Map<string, EmotionLabel[]> {
   const read = (text: string) => {
     const [header, ...rows] = parseCsv(text);
-    if (!header || header[0] !== "song_id") throw new Error(`expected a DEAM annotation CSV starting with song_id, got "${header?.slice(0, 2).join(",")}"`);
+    if (!header || header[0] !== "song_id") throw new ModelInputError(`expected a DEAM annotation CSV starting with song_id, got "${header?.slice(0, 2).join(",")}"`);
     const times = header.slice(1).map((h) => {
       const m = /^sample_(\d+)ms$/.exec(h);
-      if (!m) throw new Error(`unexpected DEAM column "${h}" (want sample_<ms>ms)`);
+      if (!m) throw new ModelInputError(`unexpected DEAM column "${h}" (want sample_<ms>ms)`);
       return Number(m[1]) / 1000;
     });
     return new Map(rows.map((r) => [r[0]!, r.slice(1).map((v) => (v === "" ? NaN : Number(v)))]).map(([id, v]) => [id as string, { times, values: v as number[] }]));
@@ -54,7 +55,7 @@ function pmemoLabels(text: string): Map<string, EmotionLabel[]> {
   const [header, ...rows] = parseCsv(text);
   const col = (name: RegExp) => header!.findIndex((h) => name.test(h));
   const id = col(/^musicId$/i), time = col(/^frameTime$/i), ar = col(/^Arousal/i), va = col(/^Valence/i);
-  if ([id, time, ar, va].some((i) => i < 0)) throw new Error("dynamic_annotations.csv needs musicId, frameTime, Arousal(mean), Valence(mean)");
+  if ([id, time, ar, va].some((i) => i < 0)) throw new ModelInputError("dynamic_annotations.csv needs musicId, frameTime, Arousal(mean), Valence(mean)");
   const out = new Map<string, EmotionLabel[]>();
   for (const r of rows) {
     const label = { time: Number(r[time]), valence: 2 * Number(r[va]) - 1, arousal: 2 * Number(r[ar]) - 1 };
@@ -70,19 +71,19 @@ export function readEmotionDataset(dir: string, seed = 1, testFraction = 0.2): E
   try {
     files = listFiles(dir);
   } catch (error) {
-    throw new Error(`cannot read the dataset folder ${dir}: ${(error as Error).message}`);
+    throw new ModelInputError(`cannot read the dataset folder ${dir}: ${(error as Error).message}`);
   }
   const find = (name: string) => files.find((f) => basename(f).toLowerCase() === name);
   const valence = find("valence.csv"), arousal = find("arousal.csv"), pmemo = find("dynamic_annotations.csv");
   let labels: Map<string, EmotionLabel[]>, layout: EmotionDataset["layout"];
   if (valence && arousal) { labels = deamLabels(readFileSync(valence, "utf8"), readFileSync(arousal, "utf8")); layout = "deam"; }
   else if (pmemo) { labels = pmemoLabels(readFileSync(pmemo, "utf8")); layout = "pmemo"; }
-  else throw new Error(`${dir} has neither valence.csv + arousal.csv (DEAM) nor dynamic_annotations.csv (PMEmo)`);
+  else throw new ModelInputError(`${dir} has neither valence.csv + arousal.csv (DEAM) nor dynamic_annotations.csv (PMEmo)`);
   const audio = new Map<string, string>();
   for (const f of files) if (AUDIO_EXTENSIONS.includes(extname(f).toLowerCase())) audio.set(basename(f, extname(f)), f);
   const songs = [...labels].filter(([id]) => audio.has(id)).map(([id, l]) => ({ id, audio: audio.get(id)!, labels: l.sort((a, b) => a.time - b.time) }))
     .sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }));
-  if (songs.length === 0) throw new Error(`${dir}: no annotated song has an audio file named after its id`);
+  if (songs.length === 0) throw new ModelInputError(`${dir}: no annotated song has an audio file named after its id`);
   const splitFile = find("split.json");
   if (splitFile) {
     const split = JSON.parse(readFileSync(splitFile, "utf8")) as { train: string[]; test: string[] };

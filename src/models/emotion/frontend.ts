@@ -9,7 +9,7 @@
 // (Krumhansl-Kessler profiles) and every frame's chroma is rotated so the tonic is bin 0; the
 // major-vs-minor strength joins as one more channel.
 
-import { FeatureExtractor } from "../../dsp/kernels.ts";
+import { FeatureExtractor, frameCount } from "../../dsp/kernels.ts";
 import { resampleSignal } from "../../dsp/resample.ts";
 import { estimateKey } from "./baseline.ts";
 
@@ -53,7 +53,7 @@ export function frameChannels(row: Float32Array, extractor: FeatureExtractor, ou
 export function emotionFrames(samples: Float32Array, sampleRate: number, f: EmotionFrontEnd): { frames: number; data: Float32Array } {
   const audio = resampleSignal(samples, sampleRate, f.sampleRate);
   const extractor = createEmotionExtractor(f);
-  const frames = audio.length < f.nFft ? 0 : Math.floor((audio.length - f.nFft) / f.hop) + 1;
+  const frames = frameCount(audio.length, f.nFft, f.hop);
   const data = new Float32Array(frames * FRAME_CHANNELS);
   extractor.push(audio, (row, k) => frameChannels(row, extractor, data, k * FRAME_CHANNELS));
   return { frames, data };
@@ -88,10 +88,14 @@ export function prepareWindow(raw: Float32Array, valid: number, f: EmotionFrontE
   }
 }
 
-/** The model input for the window ending at frame `last` of a whole signal's frames. */
-export function writeWindow(frames: Float32Array, count: number, last: number, f: EmotionFrontEnd, out: Float32Array, at: number): void {
-  const c = FRAME_CHANNELS, raw = new Float32Array(f.windowFrames * c);
+/**
+ * The model input for the window ending at frame `last` of a whole signal's frames. `raw`
+ * is scratch space (windowFrames x FRAME_CHANNELS), reused across calls.
+ */
+export function writeWindow(frames: Float32Array, count: number, last: number, f: EmotionFrontEnd, out: Float32Array, at: number, raw = new Float32Array(f.windowFrames * FRAME_CHANNELS)): void {
+  const c = FRAME_CHANNELS;
   const from = last - (f.windowFrames - 1);
+  raw.fill(0);
   for (let w = 0; w < f.windowFrames; w++) {
     const k = from + w;
     if (k >= 0 && k < count) raw.set(frames.subarray(k * c, (k + 1) * c), w * c);

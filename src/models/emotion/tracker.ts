@@ -11,6 +11,7 @@ import { tf } from "../tf.ts";
 import { nearestEmotion, QUADRANTS, type Quadrant } from "./circumplex.ts";
 import { createEmotionExtractor, FRAME_CHANNELS, frameChannels, MODEL_CHANNELS, prepareWindow, type EmotionFrontEnd } from "./frontend.ts";
 import type { EmotionMetadata } from "./train.ts";
+import { ModelInputError } from "../errors.ts";
 
 export interface EmotionUpdate {
   /** Seconds since the start of the stream (end of the window). */
@@ -42,7 +43,7 @@ export class EmotionTracker {
 
   static async load(dir: string, options: { inputRate?: number } = {}): Promise<EmotionTracker> {
     const { model, metadata } = await loadModel<EmotionMetadata>(dir);
-    if (metadata.kind !== "moodwire-emotion") throw new Error(`${dir} is not a moodwire emotion model`);
+    if (metadata.kind !== "moodwire-emotion") throw new ModelInputError(`${dir} is not a moodwire emotion model`);
     return new EmotionTracker(model, metadata, options);
   }
 

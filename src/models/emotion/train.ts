@@ -77,9 +77,10 @@ export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet
   const size = f.windowFrames * MODEL_CHANNELS, count = labelled.length;
   const x = new Float32Array(count * size), va = new Float32Array(count * 2), quadrant = new Float32Array(count * 4);
   const descriptors: number[][] = [];
+  const scratch = new Float32Array(f.windowFrames * FRAME_CHANNELS);
   labelled.forEach(({ s, l }, i) => {
     const last = lastFrameAt(l.time, f);
-    writeWindow(s.data, s.frames, last, f, x, i * size);
+    writeWindow(s.data, s.frames, last, f, x, i * size, scratch);
     va[i * 2] = l.valence;
     va[i * 2 + 1] = l.arousal;
     quadrant[i * 4 + QUADRANTS.indexOf(quadrantOf(l.valence, l.arousal))] = 1;

@@ -2,9 +2,9 @@
 // same front end and event rule as the live detector.
 
 import type { tf } from "../tf.ts";
-import { eventsOf, predictLogmel } from "./predict.ts";
+import { predictLogmel } from "./predict.ts";
 import { logmelFrames, patchHopSeconds } from "./frontend.ts";
-import type { SoundEvent } from "./events.ts";
+import { detectEvents, type SoundEvent } from "./events.ts";
 import type { SedMetadata } from "./train.ts";
 
 export interface SedAnalysis {
@@ -18,7 +18,7 @@ export function analyzeSed(model: tf.LayersModel, metadata: SedMetadata, samples
   const probabilities = predictLogmel(model, data, frames, f);
   const seconds = samples.length / sampleRate;
   return {
-    events: eventsOf(probabilities, metadata.classes, seconds, f, metadata.eventRule),
+    events: detectEvents(probabilities, metadata.classes, patchHopSeconds(f), seconds, metadata.eventRule),
     sed: { hop_s: patchHopSeconds(f), labels: metadata.classes, probabilities: probabilities.map((p) => Array.from(p, (v) => Math.round(v * 1e4) / 1e4)) },
   };
 }

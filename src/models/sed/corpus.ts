@@ -15,6 +15,7 @@ import { encodeWav } from "../../audio/wav.ts";
 import { seededRandom, shuffled, uniform } from "../random.ts";
 import { formatAnnotations, makeEvent, makeScene, splitBackgrounds, splitByGroup, type Annotation, type ClassPool } from "./soundscape.ts";
 import { CORPUS_RATE, GUNSHOT_CLASS, loadBackgrounds, SED_CLASSES, type Recording, type SoundClass } from "./sources.ts";
+import { ModelInputError } from "../errors.ts";
 
 export interface CorpusOptions {
   out: string;
@@ -57,10 +58,10 @@ export async function buildSedCorpus(options: CorpusOptions): Promise<CorpusSumm
   const random = seededRandom(seed);
   const base = options.classes ? SED_CLASSES.filter((c) => options.classes!.includes(c.label)) : SED_CLASSES;
   if (options.classes && base.length !== options.classes.length) {
-    throw new Error(`unknown class in ${options.classes.join(",")}; known: ${SED_CLASSES.map((c) => c.label).join(", ")}`);
+    throw new ModelInputError(`unknown class in ${options.classes.join(",")}; known: ${SED_CLASSES.map((c) => c.label).join(", ")}`);
   }
   const extra = options.newClass ? EXTRA_CLASSES.find((c) => c.label === options.newClass) : undefined;
-  if (options.newClass && !extra) throw new Error(`unknown new class ${options.newClass}; known: ${EXTRA_CLASSES.map((c) => c.label).join(", ")}`);
+  if (options.newClass && !extra) throw new ModelInputError(`unknown new class ${options.newClass}; known: ${EXTRA_CLASSES.map((c) => c.label).join(", ")}`);
   const all = extra ? [...base, extra] : base;
 
   const train: ClassPool[] = [], test: ClassPool[] = [];

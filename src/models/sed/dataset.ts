@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { decodeWav } from "../../audio/wav.ts";
 import { logmelFrames, patchCount, patchSpan, writePatch, type SedFrontEnd } from "./frontend.ts";
 import { parseAnnotations, type Annotation } from "./soundscape.ts";
+import { ModelInputError } from "../errors.ts";
 
 export interface PatchSet {
   /** patches x patchFrames x nMels, standardised. */
@@ -39,7 +40,7 @@ export function readSplit(corpus: string, split: string, f: SedFrontEnd, onFile?
     names = readdirSync(dir).filter((n) => n.endsWith(".wav")).sort();
     annotations = parseAnnotations(readFileSync(join(corpus, "annotations", `${split}.tsv`), "utf8"));
   } catch (error) {
-    throw new Error(`${corpus} is not a corpus made by 'moodwire corpus sed' (${(error as Error).message})`);
+    throw new ModelInputError(`${corpus} is not a corpus made by 'moodwire corpus sed' (${(error as Error).message})`);
   }
   const scenes = names.map((filename, i) => {
     const audio = decodeWav(readFileSync(join(dir, filename)));

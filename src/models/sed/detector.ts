@@ -13,6 +13,7 @@ import { tf } from "../tf.ts";
 import { BIN_LAG, EVENT_RULE, EventTracker, type EventRule, type SoundEvent } from "./events.ts";
 import { createSedExtractor, patchHopSeconds, type SedFrontEnd } from "./frontend.ts";
 import type { SedMetadata } from "./train.ts";
+import { ModelInputError } from "../errors.ts";
 
 export interface SedListener {
   eventStart?(event: { label: string; onset: number; confidence: number }): void;
@@ -45,7 +46,7 @@ export class SoundEventDetector {
 
   static async load(dir: string, options: DetectorOptions = {}): Promise<SoundEventDetector> {
     const { model, metadata } = await loadModel<SedMetadata>(dir);
-    if (metadata.kind !== "moodwire-sed") throw new Error(`${dir} is not a moodwire SED model`);
+    if (metadata.kind !== "moodwire-sed") throw new ModelInputError(`${dir} is not a moodwire SED model`);
     return new SoundEventDetector(model, metadata, options);
   }
 

@@ -3,7 +3,7 @@
 // the WASM resampler. The same code feeds training, evaluation, `analyze --models sed` and
 // the streaming SoundEventDetector.
 
-import { FeatureExtractor } from "../../dsp/kernels.ts";
+import { FeatureExtractor, frameCount } from "../../dsp/kernels.ts";
 import { resampleSignal } from "../../dsp/resample.ts";
 
 export interface SedFrontEnd {
@@ -41,11 +41,10 @@ export function logmelFrames(samples: Float32Array, sampleRate: number, f: SedFr
   const audio = resampleSignal(samples, sampleRate, f.sampleRate);
   const extractor = createSedExtractor(f);
   const [offset, n] = extractor.layout.logmel;
-  const data: Float32Array[] = [];
-  extractor.push(audio, (row) => { data.push(row.slice(offset, offset + n)); });
-  const out = new Float32Array(data.length * n);
-  data.forEach((row, i) => out.set(row, i * n));
-  return { frames: data.length, data: out };
+  const frames = frameCount(audio.length, f.nFft, f.hop);
+  const data = new Float32Array(frames * n);
+  extractor.push(audio, (row, k) => data.set(row.subarray(offset, offset + n), k * n));
+  return { frames, data };
 }
 
 /** Number of patches in `frames` frames (a signal shorter than one patch still gets one, zero-padded). */

@@ -23,6 +23,7 @@ import { logmelFrames, type SedFrontEnd } from "./frontend.ts";
 import { HIDDEN_LAYER, LOGITS_LAYER, SED_ARCHITECTURE, sedInput, sedLayers } from "./model.ts";
 import { loadRehearsal, saveRehearsal, type RehearsalSet } from "./rehearsal.ts";
 import { trainEpoch, type SedMetadata } from "./train.ts";
+import { ModelInputError } from "../errors.ts";
 
 export type LearnMode = "adapter" | "transfer";
 
@@ -49,23 +50,23 @@ export async function readExamples(dir: string, f: SedFrontEnd): Promise<{ name:
   try {
     names = readdirSync(dir).filter((n) => /\.(wav|wave|flac|ogg|oga|mp3)$/i.test(n)).sort();
   } catch (error) {
-    throw new Error(`cannot read the examples folder ${dir}: ${(error as Error).message}`);
+    throw new ModelInputError(`cannot read the examples folder ${dir}: ${(error as Error).message}`);
   }
-  if (names.length < 3) throw new Error(`${dir} has ${names.length} audio clip(s): give at least 3 (5 to 20 work best)`);
+  if (names.length < 3) throw new ModelInputError(`${dir} has ${names.length} audio clip(s): give at least 3 (5 to 20 work best)`);
   const out: { name: string; frames: number; db: Float32Array }[] = [];
   for (const name of names) {
     let audio;
     try {
       audio = await decodeAudioBytes(readFileSync(join(dir, name)));
     } catch (error) {
-      throw new Error(`example ${name}: ${(error as Error).message}`);
+      throw new ModelInputError(`example ${name}: ${(error as Error).message}`);
     }
     const { frames, data } = logmelFrames(audio.samples, audio.sampleRate, f);
     const n = f.nMels;
     const energy = Array.from({ length: frames }, (_, t) => Math.max(...data.subarray(t * n, (t + 1) * n)));
     const loudest = Math.max(...energy);
     const first = energy.findIndex((e) => e > loudest - 40), last = energy.length - 1 - [...energy].reverse().findIndex((e) => e > loudest - 40);
-    if (frames === 0 || first < 0) throw new Error(`example ${name} is silent or shorter than one frame`);
+    if (frames === 0 || first < 0) throw new ModelInputError(`example ${name} is silent or shorter than one frame`);
     out.push({ name, frames: last - first + 1, db: data.slice(first * n, (last + 1) * n) });
   }
   return out;
@@ -172,20 +173,16 @@ export function buildLearner(base: tf.LayersModel, f: SedFrontEnd, classes: numb
   return model;
 }
 
-/** The weights of the frozen source branch (for checking that learning left them alone). */
-export function sourceWeights(model: tf.LayersModel): Float32Array[] {
-  return model.layers.filter((l) => l.name.startsWith("source_")).flatMap((l) => l.getWeights().map((w) => w.dataSync() as Float32Array).map((a) => a.slice()));
-}
 
 export async function learnNewClass(options: LearnOptions): Promise<SedMetadata> {
   const started = Date.now();
   const random = seededRandom(options.seed);
   const { model: base, metadata } = await loadModel<SedMetadata>(options.base);
-  if (metadata.kind !== "moodwire-sed") throw new Error(`${options.base} is not a moodwire SED model`);
-  if (metadata.architecture.adapter) throw new Error(`${options.base} already has an adapter (it learned "${metadata.architecture.adapter.learned}"): learn from the base model`);
-  if (!base.layers.some((l) => l.name === HIDDEN_LAYER)) throw new Error(`${options.base} has no '${HIDDEN_LAYER}' layer to attach the adapter to`);
-  if (metadata.classes.includes(options.label)) throw new Error(`the model already knows "${options.label}"`);
-  if (!/^[a-z0-9][a-z0-9_-]*$/i.test(options.label)) throw new Error(`label must be letters, digits, - or _, got "${options.label}"`);
+  if (metadata.kind !== "moodwire-sed") throw new ModelInputError(`${options.base} is not a moodwire SED model`);
+  if (metadata.architecture.adapter) throw new ModelInputError(`${options.base} already has an adapter (it learned "${metadata.architecture.adapter.learned}"): learn from the base model`);
+  if (!base.layers.some((l) => l.name === HIDDEN_LAYER)) throw new ModelInputError(`${options.base} has no '${HIDDEN_LAYER}' layer to attach the adapter to`);
+  if (metadata.classes.includes(options.label)) throw new ModelInputError(`the model already knows "${options.label}"`);
+  if (!/^[a-z0-9][a-z0-9_-]*$/i.test(options.label)) throw new ModelInputError(`label must be letters, digits, - or _, got "${options.label}"`);
   const f = metadata.frontEnd;
   const rehearsal = loadRehearsal(options.base);
   const examples = await readExamples(options.examples, f);

@@ -2,7 +2,7 @@
 // batches inside tf.tidy, probabilities out as plain arrays.
 
 import { tf } from "../tf.ts";
-import { detectEvents, EVENT_RULE, eventsAsAnnotations, type EventRule, type SoundEvent } from "./events.ts";
+import { detectEvents, EVENT_RULE, eventsAsAnnotations, type EventRule } from "./events.ts";
 import { patchCount, patchHopSeconds, writePatch, type SedFrontEnd } from "./frontend.ts";
 import type { PatchSet } from "./dataset.ts";
 import type { Annotation } from "./soundscape.ts";
@@ -42,6 +42,3 @@ export function detectInPatchSet(model: tf.LayersModel, set: PatchSet, labels: s
   return out;
 }
 
-export function eventsOf(probabilities: Float32Array[], labels: string[], seconds: number, f: SedFrontEnd, rule: EventRule = EVENT_RULE): SoundEvent[] {
-  return detectEvents(probabilities, labels, patchHopSeconds(f), seconds, rule);
-}

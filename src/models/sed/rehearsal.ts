@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { seededRandom, shuffled } from "../random.ts";
 import type { PatchSet } from "./dataset.ts";
 import type { SedFrontEnd } from "./frontend.ts";
+import { ModelInputError } from "../errors.ts";
 
 export const REHEARSAL_FILE = "rehearsal.bin";
 export const REHEARSAL_INDEX = "rehearsal.json";
@@ -54,7 +55,7 @@ export function loadRehearsal(dir: string): RehearsalSet {
     index = JSON.parse(readFileSync(join(dir, REHEARSAL_INDEX), "utf8"));
     bytes = readFileSync(join(dir, REHEARSAL_FILE));
   } catch (error) {
-    throw new Error(`${dir} has no rehearsal set (${REHEARSAL_FILE}, ${REHEARSAL_INDEX}); train the base model with 'moodwire train sed' (${(error as Error).message})`);
+    throw new ModelInputError(`${dir} has no rehearsal set (${REHEARSAL_FILE}, ${REHEARSAL_INDEX}); train the base model with 'moodwire train sed' (${(error as Error).message})`);
   }
   const db = new Float32Array(bytes.length);
   for (let i = 0; i < bytes.length; i++) db[i] = DB_FLOOR + bytes[i]! * DB_STEP;

@@ -4,6 +4,7 @@
 
 import { CORPUS_RATE, type Recording, type SoundClass } from "./sources.ts";
 import { pick, randomInt, shuffled, uniform, type Random } from "../random.ts";
+import { ModelInputError } from "../errors.ts";
 
 export interface Annotation {
   filename: string;
@@ -22,7 +23,7 @@ export function splitByGroup(recordings: Recording[], random: Random, testFracti
   const groups = shuffled(random, [...new Set(recordings.map((r) => r.group))].sort());
   const testCount = Math.max(1, Math.round(groups.length * testFraction));
   const testGroups = new Set(groups.slice(0, testCount));
-  if (groups.length < 2) throw new Error(`class ${recordings[0]?.label} has ${groups.length} recording group(s): at least 2 are needed to keep test sounds out of training`);
+  if (groups.length < 2) throw new ModelInputError(`class ${recordings[0]?.label} has ${groups.length} recording group(s): at least 2 are needed to keep test sounds out of training`);
   return {
     train: recordings.filter((r) => !testGroups.has(r.group)),
     test: recordings.filter((r) => testGroups.has(r.group)),
@@ -135,7 +136,7 @@ export function parseAnnotations(text: string): Annotation[] {
     const [filename, onset, offset, label] = line.split("\t");
     if (!filename || onset === undefined || offset === undefined || !label) continue;
     const a = { filename, onset: Number(onset), offset: Number(offset), label };
-    if (!Number.isFinite(a.onset) || !Number.isFinite(a.offset) || a.offset < a.onset) throw new Error(`annotation line ${i + 1} is not "filename onset offset label": ${line}`);
+    if (!Number.isFinite(a.onset) || !Number.isFinite(a.offset) || a.offset < a.onset) throw new ModelInputError(`annotation line ${i + 1} is not "filename onset offset label": ${line}`);
     rows.push(a);
   }
   return rows;

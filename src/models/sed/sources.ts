@@ -10,6 +10,7 @@ import { basename, join } from "node:path";
 import { decodeAudioBytes } from "../../audio/decode.ts";
 import { readZipEntries } from "../../audio/zip.ts";
 import { resampleSignal } from "../../dsp/resample.ts";
+import { ModelInputError } from "../errors.ts";
 
 export const CORPUS_RATE = 16000;
 /** Longest stretch of one recording used as an event. */
@@ -43,7 +44,7 @@ const BUCKLESPRING = "/usr/share/buckle/wav";
 const UFOAI_SOUNDS = "/usr/share/games/ufoai/base/0snd.pk3";
 const HEROES = "/usr/share/games/heroes/sfx";
 
-export class MissingSoundsError extends Error {
+export class MissingSoundsError extends ModelInputError {
   override name = "MissingSoundsError";
 }
 
