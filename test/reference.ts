@@ -1,10 +1,31 @@
 // Reads the librosa reference cases in ../shared/reference/dsp (see its README).
-import { readFileSync, readdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodeWav } from "../src/audio/wav.ts";
 
-/** ../shared beside the repository (as CI lays it out), or $MOODWIRE_SHARED. */
-export const SHARED_DIR = process.env.MOODWIRE_SHARED ?? fileURLToPath(new URL("../../shared/", import.meta.url));
+/**
+ * The reference data: $MOODWIRE_SHARED, else ../shared beside the repository (as CI lays it
+ * out), else ../shared beside the checkout this one was cloned from (a scratch clone of a
+ * local working copy, e.g. in /tmp).
+ */
+function findShared(): string {
+  if (process.env.MOODWIRE_SHARED) return process.env.MOODWIRE_SHARED;
+  const beside = fileURLToPath(new URL("../../shared/", import.meta.url));
+  if (existsSync(join(beside, "reference"))) return beside;
+  try {
+    const origin = execFileSync("git", ["config", "--get", "remote.origin.url"], { cwd: fileURLToPath(new URL("..", import.meta.url)), encoding: "utf8" }).trim();
+    const local = origin.replace(/^file:\/\//, "");
+    if (isAbsolute(local)) {
+      const besideOrigin = join(dirname(local.replace(/\/+$/, "")), "shared") + "/";
+      if (existsSync(join(besideOrigin, "reference"))) return besideOrigin;
+    }
+  } catch { /* not a git checkout, or no origin */ }
+  return beside;
+}
+
+export const SHARED_DIR = findShared();
 export const REFERENCE_DIR = SHARED_DIR.replace(/\/?$/, "/") + "reference/dsp/";
 
 export interface ReferenceCase {
