@@ -1,7 +1,7 @@
 // Reads the librosa reference cases in ../shared/reference/dsp (see its README).
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { dirname, isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodeWav } from "../src/audio/wav.ts";
 
@@ -18,7 +18,7 @@ function findShared(): string {
     const origin = execFileSync("git", ["config", "--get", "remote.origin.url"], { cwd: fileURLToPath(new URL("..", import.meta.url)), encoding: "utf8" }).trim();
     const local = origin.replace(/^file:\/\//, "");
     if (isAbsolute(local)) {
-      const besideOrigin = join(dirname(local.replace(/\/+$/, "")), "shared") + "/";
+      const besideOrigin = join(dirname(resolve(local)), "shared") + "/";
       if (existsSync(join(besideOrigin, "reference"))) return besideOrigin;
     }
   } catch { /* not a git checkout, or no origin */ }
