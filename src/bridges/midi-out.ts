@@ -33,23 +33,69 @@ export function openMidiPort(name: string): EasyMidiOutput {
 }
 
 export class MidiOut {
-  private readonly port: EasyMidiOutput | null;
+  private port: EasyMidiOutput | null;
+  /** Opens the port again after it vanished (null: no reconnection). */
+  private readonly reopen: (() => EasyMidiOutput) | null;
+  private readonly log: (line: string) => void;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private reconnectWaitMs = 1000;
+  /** Called after every message (the dashboard's output activity). */
+  onMessage: ((type: string, data: Record<string, number>) => void) | null = null;
   private readonly file: MidiFileWriter | null;
   /** Sounding notes, as channel * 128 + note. */
   private readonly sounding = new Set<number>();
   private readonly channels = new Set<number>();
   sent = 0;
 
-  constructor({ port = null, file = null }: { port?: EasyMidiOutput | null; file?: MidiFileWriter | null }) {
+  constructor({ port = null, file = null, reopen = null, log = (l) => process.stderr.write(`moodwire: ${l}\n`) }: { port?: EasyMidiOutput | null; file?: MidiFileWriter | null; reopen?: (() => EasyMidiOutput) | null; log?: (line: string) => void }) {
     this.port = port;
     this.file = file;
+    this.reopen = reopen;
+    this.log = log;
+  }
+
+  /** True while a port is open (false after it vanished, until it is back). */
+  get connected(): boolean {
+    return this.port !== null;
   }
 
   private emit(type: string, data: Record<string, number>, bytes: number[]): void {
     this.channels.add(data.channel ?? 0);
-    this.port?.send(type, data);
+    if (this.port) {
+      try {
+        this.port.send(type, data);
+      } catch (err) {
+        this.portLost(err as Error);
+      }
+    }
     this.file?.write(bytes);
     this.sent++;
+    this.onMessage?.(type, data);
+  }
+
+  /** The port vanished (a device unplugged): keep going without it and reopen it with a back-off. */
+  private portLost(err: Error): void {
+    try { this.port?.close(); } catch { /* already gone */ }
+    this.port = null;
+    this.log(`MIDI port lost (${err.message}); the MIDI file and OSC go on${this.reopen ? ", reconnecting" : ""}`);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (!this.reopen || this.reconnectTimer) return;
+    const wait = this.reconnectWaitMs;
+    this.reconnectWaitMs = Math.min(30_000, wait * 2);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      try {
+        this.port = this.reopen!();
+        this.reconnectWaitMs = 1000;
+        this.log("MIDI port reconnected");
+      } catch {
+        this.scheduleReconnect();
+      }
+    }, wait);
+    this.reconnectTimer.unref();
   }
 
   noteOn(channel: number, note: number, velocity: number): void {
@@ -90,7 +136,9 @@ export class MidiOut {
 
   close(): void {
     this.panic();
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.file?.close();
-    this.port?.close();
+    try { this.port?.close(); } catch { /* already gone */ }
+    this.port = null;
   }
 }

@@ -30,6 +30,8 @@ function toArg(v: OscValue): { type: string; value: unknown } {
 export class OscOut {
   readonly targets: OscTarget[];
   sent = 0;
+  /** Called after every send (the dashboard's output activity). */
+  onSend: ((address: string, args: OscValue[]) => void) | null = null;
   private readonly socket: Socket;
   private readonly failing = new Set<string>();
   private readonly log: (line: string) => void;
@@ -53,6 +55,7 @@ export class OscOut {
       });
     }
     this.sent++;
+    this.onSend?.(address, args);
   }
 
   close(): Promise<void> {

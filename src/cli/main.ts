@@ -9,6 +9,7 @@ import { ORACLE_HELP, ORACLE_PLOT_HELP, runOracle, runOraclePlot } from "./oracl
 import { CORPUS_SED_HELP, EVAL_SED_HELP, LEARN_HELP, TRAIN_SED_HELP, runCorpusSed, runEvalSed, runLearn, runTrainSed } from "./sed.ts";
 import { CORPUS_EMOTION_HELP, EVAL_EMOTION_HELP, TRAIN_EMOTION_HELP, runCorpusEmotion, runEvalEmotion, runTrainEmotion } from "./emotion.ts";
 import { byKind } from "./kinds.ts";
+import { CONFIG_HELP, LISTEN_HELP, runConfig, runListen } from "./listen.ts";
 
 const corpus = byKind("corpus", { sed: { help: CORPUS_SED_HELP, run: runCorpusSed }, emotion: { help: CORPUS_EMOTION_HELP, run: runCorpusEmotion } });
 const train = byKind("train", { sed: { help: TRAIN_SED_HELP, run: runTrainSed }, emotion: { help: TRAIN_EMOTION_HELP, run: runTrainEmotion } });
@@ -21,6 +22,8 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
+  listen: { summary: "the live engine: listen, watch faces, send OSC and MIDI, show the dashboard", help: LISTEN_HELP, run: runListen },
+  config: { summary: "check or print the engine's configuration (config validate | config print)", help: CONFIG_HELP, run: runConfig },
   analyze: { summary: "features of an audio file or folder (log-mel, MFCC, chroma, ...)", help: ANALYZE_HELP, run: runAnalyze },
   oracle: { summary: "Variable Markov Oracle of a feature sequence or audio file (IR, motifs)", help: ORACLE_HELP, run: runOracle },
   face: { summary: "FaceOSC in, facial emotion out as OSC and MIDI", help: FACE_HELP, run: runFace },

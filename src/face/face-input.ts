@@ -13,6 +13,8 @@ export interface FaceInputOptions extends EmotionOptions {
   log?: (line: string) => void;
   onState?: (state: FaceState, updates: FaceUpdate[]) => void;
   onWekinator?: (values: number[]) => void;
+  /** Only datagrams from these sender addresses are read (empty or absent: any sender). */
+  allowFrom?: string[];
 }
 
 export class FaceInput {
@@ -20,6 +22,8 @@ export class FaceInput {
   readonly drops: Record<DropReason, number> = { "malformed-packet": 0, "unknown-address": 0, "wrong-arity": 0, "wrong-type": 0, "not-finite": 0 };
   packets = 0;
   messages = 0;
+  /** Datagrams from senders not in allowFrom (ignored unread). */
+  refused = 0;
   private socket: Socket | null = null;
   private timer: NodeJS.Timeout | null = null;
   private dropsSinceLog = 0;
@@ -38,7 +42,14 @@ export class FaceInput {
     // must queue in the kernel rather than be dropped while the event loop is busy.
     const socket = createSocket({ type: "udp4", recvBufferSize: 4 << 20 });
     this.socket = socket;
-    socket.on("message", (data) => this.receive(data, Date.now()));
+    const allowed = this.options.allowFrom?.length ? new Set(this.options.allowFrom) : null;
+    socket.on("message", (data, rinfo) => {
+      if (allowed && !allowed.has(rinfo.address)) {
+        if (this.refused++ === 0) this.log(`ignoring OSC from ${rinfo.address} (not in the allowed senders: ${[...allowed].join(", ")})`);
+        return;
+      }
+      this.receive(data, Date.now());
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once("error", (err: NodeJS.ErrnoException) => reject(new Error(err.code === "EADDRINUSE" ? `OSC input ${host}:${port} is already in use (is another FaceOSC listener running?); choose another with --osc-in HOST:PORT` : `cannot listen for OSC on ${host}:${port}: ${err.message}`)));
       socket.bind(port, host, () => resolve());

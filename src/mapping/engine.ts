@@ -5,7 +5,12 @@
 
 import type { MidiOut } from "../bridges/midi-out.ts";
 import type { OscOut, OscValue } from "../bridges/osc-out.ts";
-import type { Curve, Mapping, Route } from "./mapping.ts";
+import type { Curve, Mapping, Route, SoundParameter } from "./mapping.ts";
+
+/** Where `{ "sound": ... }` routes go: the built-in voice (src/sound/). */
+export interface SoundSink {
+  set(parameter: SoundParameter, value: number): void;
+}
 
 export type SignalValue = number | string | boolean;
 
@@ -29,6 +34,7 @@ export function applyCurve(t: number, curve: Curve = "linear"): number {
 }
 
 function defaultOut(route: Route): [number, number] {
+  if ("sound" in route.to) return route.to.sound === "pitch" ? [36, 84] : [0, 1];
   if ("osc" in route.to) return [0, 1];
   return route.to.midi === "pitchbend" ? [-8192, 8191] : [0, 127];
 }
@@ -38,6 +44,8 @@ export class MappingEngine {
   private states: RouteState[] = [];
   private readonly midi: MidiOut | null;
   private readonly osc: OscOut | null;
+  /** The built-in voice, once --sound has made one. */
+  sound: SoundSink | null = null;
 
   constructor({ midi = null, osc = null }: { midi?: MidiOut | null; osc?: OscOut | null }) {
     this.midi = midi;
@@ -76,6 +84,7 @@ export class MappingEngine {
       // A state: the table gives the number to send; OSC can also send the name.
       const mapped = route.table?.[value];
       if (mapped === undefined && !("osc" in route.to && !route.table)) return;
+      if ("sound" in route.to && mapped === undefined) return;
       this.send(route, st, mapped ?? 0, mapped ?? 0, now, value, true);
       return;
     }
@@ -103,6 +112,12 @@ export class MappingEngine {
   private send(route: Route, st: RouteState, unit: number, value: number, now: number, state: string | undefined, isEvent: boolean): void {
     const to = route.to;
     const channel = "midi" in to ? (to.channel ?? 1) - 1 : 0;
+    if ("sound" in to) {
+      if (!this.rateAllows(route, st, now)) return;
+      this.sound?.set(to.sound, value);
+      st.lastSendTime = now;
+      return;
+    }
     if ("osc" in to) {
       const key = state ?? Number(value.toFixed(6));
       if (key === st.lastSent || !this.rateAllows(route, st, now)) return;

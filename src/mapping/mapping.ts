@@ -9,11 +9,26 @@ export type Target =
   | { midi: "cc"; channel?: number; controller: number }
   | { midi: "program"; channel?: number }
   | { midi: "pitchbend"; channel?: number }
-  | { osc: string; args?: (string | number)[] };
+  | { osc: string; args?: (string | number)[] }
+  /** The built-in synth voice (moodwire listen --sound): pitch as a MIDI note number, the others 0..1. */
+  | { sound: SoundParameter };
+
+export const SOUND_PARAMETERS = ["pitch", "loudness", "noise", "distortion"] as const;
+export type SoundParameter = (typeof SOUND_PARAMETERS)[number];
+
+/** Scenes for the built-in sound: a folder of audio files per state of one state signal, crossfaded on change. */
+export interface Scenes {
+  from: string;
+  folders: Record<string, string>;
+  /** Crossfade time, seconds (default 3). */
+  crossfade_s?: number;
+  /** Scene level, 0..1 (default 0.5). */
+  gain?: number;
+}
 
 export interface Route {
   name?: string;
-  /** A signal: face.state, face.found, face.au.<AU>, face.gesture.<name>, midi.note, midi.note.<n>, midi.cc.<n>, wek.<i> (Wekinator inputs), and later audio.*, oracle.*, affect.* */
+  /** A signal: face.state, face.found, face.au.<AU>, face.gesture.<name>, midi.note, midi.note.<n>, midi.cc.<n>, wek.<i> (Wekinator inputs), audio.rms|centroid|flux|onset|valence|arousal|quadrant|emotion, audio.event.<label>, oracle.ir, oracle.motif, affect.valence|arousal|confidence|quadrant|emotion */
   from: string;
   to: Target;
   /** Input range mapped onto 0..1 (default [0, 1]). */
@@ -34,9 +49,12 @@ export interface Route {
 
 export interface Mapping {
   routes: Route[];
+  scenes?: Scenes;
 }
 
-export const SIGNAL_PATTERN = /^(face\.(state|found|au\.AU(1|4|6|12|15|25|26)|gesture\.(mouthWidth|mouthHeight|eyebrowLeft|eyebrowRight|eyeLeft|eyeRight|jaw|nostrils))|audio\.(valence|arousal|event\.[\w-]+)|oracle\.(ir|motif)|affect\.[\w.]+|midi\.(note|note\.\d{1,3}|cc\.\d{1,3})|wek\.\d{1,3})$/;
+export const SIGNAL_PATTERN = /^(face\.(state|found|au\.AU(1|4|6|12|15|25|26)|gesture\.(mouthWidth|mouthHeight|eyebrowLeft|eyebrowRight|eyeLeft|eyeRight|jaw|nostrils))|audio\.(rms|centroid|flux|onset|valence|arousal|quadrant|emotion|event\.[\w-]+)|oracle\.(ir|motif)|affect\.(valence|arousal|confidence|quadrant|emotion)|midi\.(note|note\.\d{1,3}|cc\.\d{1,3})|wek\.\d{1,3})$/;
+/** Signals whose value is a name (a state), not a number: MIDI needs a table for them. */
+export const STATE_SIGNALS = new Set(["face.state", "audio.quadrant", "audio.emotion", "affect.quadrant", "affect.emotion"]);
 export const TARGET_KINDS = ["note", "cc", "program", "pitchbend", "osc"] as const;
 
 /** One problem: a JSON pointer into the file, and what is wrong there. */
@@ -77,6 +95,10 @@ export function checkMapping(json: unknown): MappingProblem[] {
     if (r.table !== undefined && (typeof r.table !== "object" || r.table === null || !Object.values(r.table).every(isNumber))) problems.push({ path: `${at}/table`, message: "must map names to numbers" });
     const to = r.to as Record<string, unknown> | undefined;
     if (typeof to !== "object" || to === null) { problems.push({ path: `${at}/to`, message: 'is required: { "midi": "note" | "cc" | "program" | "pitchbend", ... } or { "osc": "/address" }' }); return; }
+    if ("sound" in to) {
+      if (!SOUND_PARAMETERS.includes(to.sound as SoundParameter)) problems.push({ path: `${at}/to/sound`, message: `must be one of ${SOUND_PARAMETERS.join(", ")}` });
+      return;
+    }
     if ("osc" in to) {
       if (typeof to.osc !== "string" || !to.osc.startsWith("/")) problems.push({ path: `${at}/to/osc`, message: 'must be an OSC address starting with "/"' });
       if (to.args !== undefined && (!Array.isArray(to.args) || !to.args.every((a) => typeof a === "string" || isNumber(a)))) problems.push({ path: `${at}/to/args`, message: 'must be a list of numbers and strings ("$value" and "$state" are filled in)' });
@@ -90,8 +112,20 @@ export function checkMapping(json: unknown): MappingProblem[] {
       checkInteger(problems, `${at}/to/velocity`, to.velocity, 1, 127, false);
       if (to.duration_ms !== undefined && (!isNumber(to.duration_ms) || to.duration_ms <= 0)) problems.push({ path: `${at}/to/duration_ms`, message: "must be a number > 0" });
     }
-    if (r.from === "face.state" && to.midi !== undefined && r.table === undefined) problems.push({ path: `${at}/table`, message: "is required for face.state: which number each state sends (e.g. { \"happy\": 1, \"sad\": 2 })" });
+    if (STATE_SIGNALS.has(r.from as string) && to.midi !== undefined && r.table === undefined) problems.push({ path: `${at}/table`, message: `is required for ${r.from}: which number each state sends (e.g. { "happy": 1, "sad": 2 })` });
   });
+  const scenes = (json as { scenes?: Record<string, unknown> }).scenes;
+  if (scenes !== undefined) {
+    if (typeof scenes !== "object" || scenes === null) problems.push({ path: "/scenes", message: 'must be { "from": "affect.quadrant", "folders": { "Q1": "dir", ... } }' });
+    else {
+      if (typeof scenes.from !== "string" || !STATE_SIGNALS.has(scenes.from)) problems.push({ path: "/scenes/from", message: `must be a state signal: ${[...STATE_SIGNALS].join(", ")}` });
+      const folders = scenes.folders as Record<string, unknown> | undefined;
+      if (typeof folders !== "object" || folders === null || Object.keys(folders).length === 0 || !Object.values(folders).every((f) => typeof f === "string" && f.length > 0)) problems.push({ path: "/scenes/folders", message: "must map each state to a folder of audio files" });
+      for (const key of ["crossfade_s", "gain"] as const) if (scenes[key] !== undefined && (!isNumber(scenes[key]) || (scenes[key] as number) < 0)) problems.push({ path: `/scenes/${key}`, message: "must be a number >= 0" });
+      for (const key of Object.keys(scenes)) if (!["from", "folders", "crossfade_s", "gain"].includes(key)) problems.push({ path: `/scenes/${key}`, message: "is not a scenes setting (known: from, folders, crossfade_s, gain)" });
+    }
+  }
+  for (const key of Object.keys(json)) if (key !== "routes" && key !== "scenes" && key !== "$schema") problems.push({ path: `/${key}`, message: "is not a mapping setting (known: routes, scenes)" });
   return problems;
 }
 

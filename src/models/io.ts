@@ -5,7 +5,7 @@
 
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { tf } from "./tf.ts";
+import { loadTf, tf } from "./tf.ts";
 import { ModelInputError } from "./errors.ts";
 
 export const MODEL_FILE = "model.json";
@@ -43,6 +43,7 @@ export interface LoadedModel<M> {
 
 /** Reads a folder written by saveModel. Errors name the folder and what is wrong. */
 export async function loadModel<M = Record<string, unknown>>(dir: string): Promise<LoadedModel<M>> {
+  await loadTf(); // a model is only usable on the backend moodwire runs (WASM)
   let json: { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[]; userDefinedMetadata?: M };
   let weights: Buffer;
   try {

@@ -20,6 +20,10 @@ export interface AnalysisProcessorOptions {
   totalSamples?: number;
   /** Shared Float64 buffer for process() durations: [0] = count, then ms each. */
   timings?: SharedArrayBuffer;
+  /** Ring of raw input quanta (stride 128), for the live engine's models. */
+  audioRing?: FrameRingBuffers;
+  /** Shared Float64 [quanta, total ms, longest ms]: the callback load. */
+  load?: SharedArrayBuffer;
 }
 
 type AnyContext = AudioContext | OfflineAudioContext;
@@ -27,6 +31,10 @@ type AnyContext = AudioContext | OfflineAudioContext;
 export interface AnalysisNode {
   node: AudioWorkletNode;
   reader: FrameRingReader;
+  /** Raw input quanta (only when asked for with `forwardAudio`). */
+  audioReader?: FrameRingReader;
+  /** [quanta, total ms, longest ms] of process() (only with `forwardAudio`). */
+  load?: Float64Array;
   config: DspConfig;
   layout: FrameLayout;
 }
@@ -41,12 +49,15 @@ function describe(options: DspOptions): { config: DspConfig; layout: FrameLayout
 export async function createAnalysisNode(
   context: AnyContext,
   options: Omit<DspOptions, "sampleRate">,
-  { capacity = 1024, totalSamples, timings }: { capacity?: number; totalSamples?: number; timings?: SharedArrayBuffer } = {},
+  { capacity = 1024, totalSamples, timings, forwardAudio = false }: { capacity?: number; totalSamples?: number; timings?: SharedArrayBuffer; forwardAudio?: boolean } = {},
 ): Promise<AnalysisNode> {
   const { config, layout } = describe({ ...options, sampleRate: context.sampleRate });
   await loadWorklet(context);
   const ring = createFrameRing(capacity, layout.stride);
-  const processorOptions: AnalysisProcessorOptions = { config, module: loadDspModule(), ring, totalSamples, timings };
+  // As many quanta as the frame ring holds in time, so both rings fill together.
+  const audioRing = forwardAudio ? createFrameRing(Math.ceil((capacity * config.hop) / RENDER_QUANTUM), RENDER_QUANTUM) : undefined;
+  const load = forwardAudio ? new SharedArrayBuffer(3 * 8) : undefined;
+  const processorOptions: AnalysisProcessorOptions = { config, module: loadDspModule(), ring, totalSamples, timings, audioRing, load };
   const node = new AudioWorkletNode(context, ANALYSIS_PROCESSOR, {
     numberOfInputs: 1,
     numberOfOutputs: 1,
@@ -57,7 +68,11 @@ export async function createAnalysisNode(
     channelInterpretation: "speakers",
     processorOptions,
   });
-  return { node, reader: new FrameRingReader(ring), config, layout };
+  return {
+    node, reader: new FrameRingReader(ring), config, layout,
+    audioReader: audioRing ? new FrameRingReader(audioRing) : undefined,
+    load: load ? new Float64Array(load) : undefined,
+  };
 }
 
 const loaded = new WeakSet<object>();

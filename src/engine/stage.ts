@@ -1,0 +1,104 @@
+// One analysis stage (oracle, sound events, music emotion) under supervision: an error
+// thrown while it works is logged, the stage is thrown away and made again after a
+// back-off (0.5 s, doubling up to 30 s), and the other stages never notice. While a
+// stage is (re)starting, the input it would have seen is skipped, not queued.
+
+export interface AnalysisStage {
+  /** Mono audio at the engine's sample rate, any block size. */
+  pushAudio?(block: Float32Array): void;
+  /** One DSP frame row (the engine's FeatureExtractor layout), frame index k. */
+  pushRow?(row: Float32Array, frame: number): void;
+  /** Input ended or paused: close anything open (events). */
+  flush?(): void;
+  dispose?(): void;
+}
+
+export type StageStatus = "off" | "starting" | "running" | "restarting";
+
+export interface StageHealth {
+  name: string;
+  status: StageStatus;
+  errors: number;
+  restarts: number;
+  lastError: string | null;
+}
+
+export class SupervisedStage {
+  readonly name: string;
+  readonly health: StageHealth;
+  private stage: AnalysisStage | null = null;
+  private readonly create: () => Promise<AnalysisStage>;
+  private readonly log: (line: string) => void;
+  private backoffMs = 500;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(name: string, create: () => Promise<AnalysisStage>, log: (line: string) => void) {
+    this.name = name;
+    this.create = create;
+    this.log = log;
+    this.health = { name, status: "off", errors: 0, restarts: 0, lastError: null };
+  }
+
+  /** Makes the stage; a failure to load (a missing model) is reported and retried like a crash. */
+  async start(): Promise<void> {
+    this.health.status = this.health.restarts > 0 ? "restarting" : "starting";
+    try {
+      const stage = await this.create();
+      if (this.stopped) { stage.dispose?.(); return; }
+      this.stage = stage;
+      this.health.status = "running";
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  get running(): boolean {
+    return this.stage !== null;
+  }
+
+  pushAudio(block: Float32Array): void {
+    const s = this.stage;
+    if (!s?.pushAudio) return;
+    try { s.pushAudio(block); } catch (err) { this.fail(err); }
+  }
+
+  pushRow(row: Float32Array, frame: number): void {
+    const s = this.stage;
+    if (!s?.pushRow) return;
+    try { s.pushRow(row, frame); } catch (err) { this.fail(err); }
+  }
+
+  flush(): void {
+    try { this.stage?.flush?.(); } catch (err) { this.fail(err); }
+  }
+
+  private fail(err: unknown): void {
+    const message = (err as Error)?.message ?? String(err);
+    this.health.errors++;
+    this.health.lastError = message;
+    const old = this.stage;
+    this.stage = null;
+    try { old?.dispose?.(); } catch { /* it is being thrown away */ }
+    if (this.stopped) return;
+    this.health.status = "restarting";
+    this.log(`${this.name} stopped with an error (${message}); restarting in ${(this.backoffMs / 1000).toFixed(1)} s, the other stages go on`);
+    const wait = this.backoffMs;
+    this.backoffMs = Math.min(30_000, this.backoffMs * 2);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.health.restarts++;
+      void this.start().then(() => { if (this.stage) this.backoffMs = Math.max(500, this.backoffMs / 2); });
+    }, wait);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.flush();
+    this.stage?.dispose?.();
+    this.stage = null;
+    this.health.status = "off";
+  }
+}
