@@ -2,7 +2,6 @@
 // liblo's oscdump receives moodwire's OSC, and the MIDI file is read back with
 // the midi-file package.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { createSocket } from "node:dgram";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -11,19 +10,13 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_PROFILE } from "../src/face/action-units.ts";
 import type { FaceGestures } from "../src/face/faceosc.ts";
 import { BIN } from "./run-cli.ts";
+import { freePort } from "./net.ts";
 
 const { parseMidi } = createRequire(import.meta.url)("midi-file") as { parseMidi(data: Uint8Array): { tracks: { type: string; programNumber?: number; controllerType?: number }[][] } };
 const dir = mkdtempSync(join(tmpdir(), "moodwire-face-"));
 const has = (cmd: string) => { try { execFileSync("which", [cmd]); return true; } catch { return false; } };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function freePort(): Promise<number> {
-  const s = createSocket("udp4");
-  await new Promise<void>((r) => s.bind(0, "127.0.0.1", () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function start(args: string[]): { child: ChildProcess; stdout: () => string; stderr: () => string; ready: Promise<void>; exited: Promise<number> } {
   const child = spawn(process.execPath, [BIN, ...args]);
