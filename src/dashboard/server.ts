@@ -71,13 +71,15 @@ export async function startDashboard(engine: Engine, config: EngineConfig["dashb
   let frameCount = 0;
   let lastHealth: EngineHealth | null = null;
 
+  /** The page's code and style carry no data: they need the right Host, not the token. */
+  const ASSETS = new Set(["/app.js", "/style.css"]);
   const authorised = (req: IncomingMessage): boolean => {
     const url = new URL(req.url ?? "/", "http://x");
     if (loopback) {
       const hostHeader = (req.headers.host ?? "").replace(/:\d+$/, "");
       if (!isLoopback(hostHeader)) return false;
     }
-    if (!token) return true;
+    if (!token || ASSETS.has(url.pathname)) return true;
     const given = Buffer.from(url.searchParams.get("token") ?? "");
     const wanted = Buffer.from(token);
     return given.length === wanted.length && timingSafeEqual(given, wanted);
@@ -132,7 +134,7 @@ export async function startDashboard(engine: Engine, config: EngineConfig["dashb
     const b = batch;
     batch = emptyBatch();
     b.time = round(engine.now());
-    broadcast({ type: "batch", ...b });
+    broadcast({ type: "batch", labels, ...b });
   }, BATCH_MS);
   timer.unref();
 

@@ -30,6 +30,7 @@ const fmt = (v, d = 2) => (typeof v === "number" ? v.toFixed(d) : "–");
 
 function onBatch(b) {
   state.time = b.time;
+  if (b.labels.length) state.labels = b.labels;
   $("engine-time").textContent = b.time.toFixed(1);
   for (const column of b.mel) drawSpectrogramColumn(column);
   if (b.mel.length) scrollSpectrogram(b.mel);
