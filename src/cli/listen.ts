@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
 import { ConfigError, DEFAULT_CONFIG_FILE, defaultConfig, loadConfig, type ConfigPatch, type EngineConfig } from "../engine/config.ts";
-import { Engine } from "../engine/engine.ts";
+import { Engine, type EngineOutput } from "../engine/engine.ts";
 import { MappingError } from "../mapping/mapping.ts";
 import { startDashboard } from "../dashboard/server.ts";
 import { startSound } from "../sound/sonify.ts";
@@ -36,6 +36,8 @@ Options (each overrides ${DEFAULT_CONFIG_FILE}):
   --sound              the built-in sonification (scenes and a synth voice)
   --no-models          skip the sound event and music emotion models (quicker start)
   --duration SECONDS   stop after this long
+  --events-json        print events as JSON lines on stdout: affect (10 Hz), music emotion,
+                       sound events, motifs, face state changes, health (1 Hz)
   -h, --help           this text
 
 Stops on Ctrl-C or SIGTERM: every note is released and the MIDI file is complete.
@@ -82,6 +84,19 @@ function configOrUsage(path: string | undefined, flags: ConfigPatch): EngineConf
   }
 }
 
+/** Events as JSON lines on stdout, for programs that drive moodwire (the Max binding). */
+function jsonLines(): EngineOutput {
+  const write = (o: object) => process.stdout.write(JSON.stringify(o) + "\n");
+  return {
+    handle(e) {
+      if (e.type === "affect") write({ type: "affect", ...e.state });
+      else if (e.type === "emotion" || e.type === "soundEvent" || e.type === "motif") write(e);
+      else if (e.type === "face" && e.changed) write({ type: "face", time: e.time, emotion: e.emotion, confidence: e.confidence });
+    },
+    health: (h) => write({ type: "health", ...h }),
+  };
+}
+
 export async function runListen(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -90,7 +105,7 @@ export async function runListen(argv: string[]): Promise<number> {
       device: { type: "string" }, mapping: { type: "string" }, "osc-out": { type: "string", multiple: true }, "face-in": { type: "string" },
       "no-face": { type: "boolean" }, "midi-out": { type: "string" }, "midi-in": { type: "string" }, "midi-file": { type: "string" },
       dashboard: { type: "string" }, "no-dashboard": { type: "boolean" }, token: { type: "string" }, "allow-remote": { type: "boolean" },
-      sound: { type: "boolean" }, "no-models": { type: "boolean" }, duration: { type: "string" }, help: { type: "boolean", short: "h" },
+      sound: { type: "boolean" }, "no-models": { type: "boolean" }, duration: { type: "string" }, "events-json": { type: "boolean" }, help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) {
@@ -118,6 +133,7 @@ export async function runListen(argv: string[]): Promise<number> {
   try {
     if (config.dashboard.enabled) engine.addOutput(await startDashboard(engine, config.dashboard, log));
     if (config.sound.enabled) engine.addOutput(await startSound(engine, log));
+    if (values["events-json"]) engine.addOutput(jsonLines());
     await engine.start();
   } catch (err) {
     await engine.stop();
@@ -156,7 +172,7 @@ export async function runListen(argv: string[]): Promise<number> {
   const final = engine.health();
   await engine.stop();
   log(`stopped (${why}): ${final.engineSeconds.toFixed(1)} s analysed, ${final.outputs.osc} OSC and ${final.outputs.midi} MIDI messages, ${final.face.packets} face packets (${final.face.dropped} dropped)`);
-  if (config.input.offline) process.stdout.write(JSON.stringify({ seconds: final.engineSeconds, input: final.input, stages: final.stages, outputs: final.outputs, face: final.face }) + "\n");
+  if (config.input.offline && !values["events-json"]) process.stdout.write(JSON.stringify({ seconds: final.engineSeconds, input: final.input, stages: final.stages, outputs: final.outputs, face: final.face }) + "\n");
   return 0;
 }
 
