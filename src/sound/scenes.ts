@@ -13,6 +13,15 @@ import type { Scenes } from "../mapping/mapping.ts";
 interface Playing {
   source: AudioBufferSourceNode;
   gain: GainNode;
+  /** Its fade, kept so the level at any time is known without reading the param. */
+  ramp: { t0: number; v0: number; t1: number; v1: number };
+}
+
+/** The level of a linear ramp at time t (held before and after it). */
+function levelAt(r: Playing["ramp"], t: number): number {
+  if (t <= r.t0) return r.v0;
+  if (t >= r.t1) return r.v1;
+  return r.v0 + ((r.v1 - r.v0) * (t - r.t0)) / (r.t1 - r.t0);
 }
 
 export class SceneMixer {
@@ -35,15 +44,19 @@ export class SceneMixer {
     this.scenes = scenes;
   }
 
-  /** A new state: crossfade to its scene (changes are applied in order). */
-  setState(state: string): Promise<void> {
+  /**
+   * A new state: crossfade to its scene (changes are applied in order). `at` is the context
+   * time the crossfade starts (default: now, or as soon as the file is decoded); a time
+   * ahead lets an offline render, or a cue list, schedule changes without suspending.
+   */
+  setState(state: string, at?: number): Promise<void> {
     if (state === this.current) return this.changing;
     this.current = state;
-    this.changing = this.changing.then(() => this.crossfade(state)).catch((err) => this.log(`scene for "${state}": ${(err as Error).message}`));
+    this.changing = this.changing.then(() => this.crossfade(state, at)).catch((err) => this.log(`scene for "${state}": ${(err as Error).message}`));
     return this.changing;
   }
 
-  private async crossfade(state: string): Promise<void> {
+  private async crossfade(state: string, at: number | undefined): Promise<void> {
     const folder = this.scenes.folders[state];
     if (!folder) return;
     let files: string[];
@@ -69,18 +82,22 @@ export class SceneMixer {
     const gain = new GainNode(ctx, { gain: 0 });
     source.connect(gain);
     gain.connect(this.destination as never);
-    const t = ctx.currentTime, fade = this.scenes.crossfade_s ?? 3, level = this.scenes.gain ?? 0.5;
+    const t = Math.max(ctx.currentTime, at ?? 0), fade = this.scenes.crossfade_s ?? 3, level = this.scenes.gain ?? 0.5;
     gain.gain.setValueAtTime(0, t);
     gain.gain.linearRampToValueAtTime(level, t + fade);
     source.start(t);
     const old = this.playing;
     if (old) {
+      // The old scene fades out from the level it has at t (it may still be fading in).
+      // Not the param's .value (that is now, not t) nor cancelAndHoldAtTime (after a
+      // finished ramp it holds nothing, and the next ramp would start from the ramp's end).
+      const from = levelAt(old.ramp, t);
       old.gain.gain.cancelScheduledValues(t);
-      old.gain.gain.setValueAtTime(old.gain.gain.value, t);
+      old.gain.gain.setValueAtTime(from, t);
       old.gain.gain.linearRampToValueAtTime(0, t + fade);
       old.source.stop(t + fade + 0.05);
     }
-    this.playing = { source, gain };
+    this.playing = { source, gain, ramp: { t0: t, v0: 0, t1: t + fade, v1: level } };
   }
 
   stop(): void {
