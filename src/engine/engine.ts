@@ -24,7 +24,7 @@ import type { EngineConfig } from "./config.ts";
 import { EventHub, type EngineEvent, type EngineListener } from "./events.ts";
 import { OscPublisher } from "./osc-publisher.ts";
 import { AnalysisPipeline } from "./pipeline.ts";
-import { engineLayout, LiveDevice, OfflineFiles, RealtimeFiles, type AudioSource, type InputStatus } from "./sources.ts";
+import { engineLayout, LiveDevice, OfflineFiles, RealtimeFiles, type AudioSource, type AudioTarget, type InputStatus } from "./sources.ts";
 import type { StageHealth } from "./stage.ts";
 
 export interface EngineHealth {
@@ -68,8 +68,14 @@ export class Engine {
   private nextTick = 0;
   private sourceDone: Promise<void> | null = null;
   private closed = false;
+  /** Engine time is audio time (files analysed as fast as possible, or a custom offline source). */
+  private readonly offline: boolean;
 
-  constructor(config: EngineConfig, { log = (l: string) => process.stderr.write(`moodwire: ${l}\n`) }: { log?: (line: string) => void } = {}) {
+  /**
+   * `source` replaces the configured input (the soak benchmark feeds synthetic audio); it
+   * must then count as offline (engine time = audio time) if `input.offline` is set.
+   */
+  constructor(config: EngineConfig, { log = (l: string) => process.stderr.write(`moodwire: ${l}\n`), source }: { log?: (line: string) => void; source?: (target: AudioTarget) => AudioSource } = {}) {
     this.config = config;
     this.log = log;
     this.hub = new EventHub(log);
@@ -84,7 +90,8 @@ export class Engine {
     };
     const sourceOptions = { sampleRate, retryMs: config.input.retryMs, log, audible: config.sound.enabled };
     const { files, loop, offline, device } = config.input;
-    this.source = files.length === 0
+    this.offline = offline && (files.length > 0 || source !== undefined);
+    this.source = source ? source(target) : files.length === 0
       ? new LiveDevice(device, target, sourceOptions)
       : offline ? new OfflineFiles(files, loop, target, sourceOptions) : new RealtimeFiles(files, loop, target, sourceOptions);
 
@@ -124,7 +131,7 @@ export class Engine {
 
   /** Engine seconds (see the header). */
   now(): number {
-    return this.config.input.offline && this.config.input.files.length > 0 ? this.pipeline.time : (Date.now() - this.started) / 1000;
+    return this.offline ? this.pipeline.time : (Date.now() - this.started) / 1000;
   }
 
   /** Binds the face input, loads mapping and models, starts the sound. Throws on what a person must fix (a port in use, a bad mapping). */
@@ -156,7 +163,7 @@ export class Engine {
     }
     await this.pipeline.start();
     // Live: the affect, the mapping's note timers and the summaries tick on the wall clock.
-    if (!(c.input.offline && c.input.files.length > 0)) this.timers.push(setInterval(() => this.tick(this.now()), TICK_SECONDS * 1000));
+    if (!this.offline) this.timers.push(setInterval(() => this.tick(this.now()), TICK_SECONDS * 1000));
     this.timers.push(setInterval(() => this.reportHealth(), 1000));
     this.sourceDone = this.source.run().catch((err) => {
       this.log(`audio input stopped: ${(err as Error).message}`);
@@ -204,7 +211,7 @@ export class Engine {
         signal("audio.flux", e.flux, e.time);
         signal("audio.onset", e.onset, e.time);
         // Offline, engine time is audio time: tick on it.
-        if (this.config.input.offline && e.time >= this.nextTick) {
+        if (this.offline && e.time >= this.nextTick) {
           this.nextTick = e.time + TICK_SECONDS;
           this.tick(e.time);
         }

@@ -69,7 +69,7 @@ export interface SourceOptions {
   log: (line: string) => void;
 }
 
-function initialStatus(kind: InputStatus["kind"]): InputStatus {
+export function initialStatus(kind: InputStatus["kind"]): InputStatus {
   return { kind, state: "starting", detail: "", errors: 0, retryInSeconds: null, callbackLoad: 0, callbackPeakLoad: 0, droppedFrames: 0 };
 }
 
@@ -154,26 +154,46 @@ abstract class PlaylistSource implements AudioSource {
   }
 }
 
-/** Files analysed as fast as possible, through the same kernel the worklet runs. */
-export class OfflineFiles extends PlaylistSource {
+/**
+ * Offline analysis of a signal at the engine rate, block by block, through the same kernel
+ * the worklet runs: raw blocks and frame rows to the target. Frame numbers continue across
+ * signals, as a live stream's would.
+ */
+export class OfflineFeeder {
   private readonly extractor: FeatureExtractor;
+  private readonly target: AudioTarget;
   private frame = 0;
+  private readonly onRow: (row: Float32Array) => void;
+
+  constructor(sampleRate: number, target: AudioTarget) {
+    this.extractor = new FeatureExtractor({ sampleRate, ...ENGINE_DSP }, { maxBlock: 4096 });
+    this.target = target;
+    this.onRow = (row) => this.target.pushRow(row, this.frame++);
+  }
+
+  async feed(signal: Float32Array, stopped: () => boolean = () => false): Promise<void> {
+    for (let at = 0; at < signal.length && !stopped(); at += 4096) {
+      const block = signal.subarray(at, Math.min(signal.length, at + 4096));
+      this.target.pushAudio(block);
+      this.extractor.push(block, this.onRow);
+      // Let sockets, timers and the dashboard run between blocks.
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+}
+
+/** Files analysed as fast as possible. */
+export class OfflineFiles extends PlaylistSource {
+  private readonly feeder: OfflineFeeder;
 
   constructor(files: string[], loop: boolean, target: AudioTarget, options: SourceOptions) {
     super("offline", files, loop, target, options);
-    this.extractor = new FeatureExtractor({ sampleRate: options.sampleRate, ...ENGINE_DSP }, { maxBlock: 4096 });
+    this.feeder = new OfflineFeeder(options.sampleRate, target);
   }
 
   protected async play(samples: Float32Array, sampleRate: number): Promise<void> {
     const signal = sampleRate === this.options.sampleRate ? samples : resampleSignal(samples, sampleRate, this.options.sampleRate);
-    const onRow = (row: Float32Array) => this.target.pushRow(row, this.frame++);
-    for (let at = 0; at < signal.length && !this.stopped; at += 4096) {
-      const block = signal.subarray(at, Math.min(signal.length, at + 4096));
-      this.target.pushAudio(block);
-      this.extractor.push(block, onRow);
-      // Let sockets, timers and the dashboard run between blocks.
-      await new Promise((r) => setImmediate(r));
-    }
+    await this.feeder.feed(signal, () => this.stopped);
   }
 }
 
