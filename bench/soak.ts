@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { createSocket } from "node:dgram";
 import { defaultConfig, mergeConfig, type EngineConfig } from "../src/engine/config.ts";
 import { Engine } from "../src/engine/engine.ts";
-import { initialStatus, OfflineFeeder, type AudioSource, type AudioTarget } from "../src/engine/sources.ts";
+import { initialStatus, KernelFeeder, type AudioSource, type AudioTarget } from "../src/engine/sources.ts";
 import { seededRandom } from "../src/models/random.ts";
 import { tf } from "../src/models/tf.ts";
 
@@ -63,12 +63,12 @@ class SyntheticSource implements AudioSource {
   readonly status = initialStatus("offline");
   readonly context = null;
   private stopped = false;
-  private readonly feeder: OfflineFeeder;
+  private readonly feeder: KernelFeeder;
   private readonly seconds: number;
   private readonly onScene: (seconds: number) => void;
 
   constructor(target: AudioTarget, seconds: number, onScene: (seconds: number) => void) {
-    this.feeder = new OfflineFeeder(SR, target);
+    this.feeder = new KernelFeeder(SR, target);
     this.seconds = seconds;
     this.onScene = onScene;
   }

@@ -75,7 +75,7 @@ describe.runIf(existsSync(ALARM))("moodwire listen --offline (the engine API)", 
   });
 });
 
-describe("moodwire listen, realtime (worklet in a realtime context) with a face", () => {
+describe("moodwire listen, realtime (a file played on the wall clock; no sound card here) with a face", () => {
   it("fuses the music and a happy face into one affect; OSC rates follow the table", async () => {
     const out = await oscReceiver();
     const facePort = await freePort();
@@ -90,10 +90,15 @@ describe("moodwire listen, realtime (worklet in a realtime context) with a face"
       await sleep(33);
     }
     const h = engine.health();
+    const audioSeconds = engine.pipeline.time, wallSeconds = (Date.now() - started) / 1000;
     await engine.stop();
     sender.close();
     await out.close();
 
+    // Real time is kept: the audio analysed keeps up with the wall clock (it once ran at a
+    // third of it, when the worklet's per-quantum hand-off paced a `none` sink).
+    expect(audioSeconds).toBeGreaterThan(0.85 * wallSeconds);
+    expect(audioSeconds).toBeLessThan(wallSeconds + 0.5);
     expect(h.input).toMatchObject({ kind: "file", state: "running", droppedFrames: 0 });
     expect(h.input.callbackLoad).toBeGreaterThan(0);
     expect(h.face.packets).toBeGreaterThan(80);
@@ -103,7 +108,9 @@ describe("moodwire listen, realtime (worklet in a realtime context) with a face"
     expect(last?.type === "affect" && last.state.sources).toEqual(expect.arrayContaining(["face"]));
     expect(last?.type === "affect" && last.state.valence).toBeGreaterThan(0.1);
     const count = (a: string) => out.messages.filter((m) => m.address === a).length;
-    // ~3.5 s: affect at 10 Hz, music emotion at 2 Hz, face AUs per packet.
+    // ~3.5 s: features and affect at 10 Hz, music emotion at 2 Hz, face AUs per packet.
+    expect(count("/moodwire/audio/features")).toBeGreaterThan(28);
+    expect(count("/moodwire/audio/features")).toBeLessThan(40);
     expect(count("/moodwire/affect")).toBeGreaterThan(25);
     expect(count("/moodwire/affect")).toBeLessThan(45);
     expect(count("/moodwire/music/emotion")).toBeGreaterThanOrEqual(4);

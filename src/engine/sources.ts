@@ -155,40 +155,60 @@ abstract class PlaylistSource implements AudioSource {
 }
 
 /**
- * Offline analysis of a signal at the engine rate, block by block, through the same kernel
- * the worklet runs: raw blocks and frame rows to the target. Frame numbers continue across
- * signals, as a live stream's would.
+ * Analysis of a signal at the engine rate, block by block, through the same kernel the
+ * worklet runs: raw blocks and frame rows to the target. Frame numbers continue across
+ * signals, as a live stream's would. As fast as possible (offline), or paced by the wall
+ * clock (a file "played" where there is no sound card to keep time; see RealtimeFiles).
  */
-export class OfflineFeeder {
+export class KernelFeeder {
   private readonly extractor: FeatureExtractor;
   private readonly target: AudioTarget;
+  private readonly sampleRate: number;
   private frame = 0;
   private readonly onRow: (row: Float32Array) => void;
 
   constructor(sampleRate: number, target: AudioTarget) {
     this.extractor = new FeatureExtractor({ sampleRate, ...ENGINE_DSP }, { maxBlock: 4096 });
+    this.sampleRate = sampleRate;
     this.target = target;
     this.onRow = (row) => this.target.pushRow(row, this.frame++);
   }
 
-  async feed(signal: Float32Array, stopped: () => boolean = () => false): Promise<void> {
-    for (let at = 0; at < signal.length && !stopped(); at += 4096) {
-      const block = signal.subarray(at, Math.min(signal.length, at + 4096));
-      this.target.pushAudio(block);
-      this.extractor.push(block, this.onRow);
-      // Let sockets, timers and the dashboard run between blocks.
-      await new Promise((r) => setImmediate(r));
+  /**
+   * Feeds `signal`. Offline: 4096-sample blocks, yielding between them so sockets, timers
+   * and the dashboard run. Realtime: 1024-sample blocks (23 ms at 44.1 kHz), each when its
+   * time has come on the wall clock (drift-free: due times count from the start), and
+   * `status.callbackLoad` is the kernel's share of the block's duration.
+   */
+  async feed(signal: Float32Array, stopped: () => boolean = () => false, realtime?: InputStatus): Promise<void> {
+    const block = realtime ? 1024 : 4096;
+    const start = performance.now();
+    for (let at = 0; at < signal.length && !stopped(); at += block) {
+      const chunk = signal.subarray(at, Math.min(signal.length, at + block));
+      const t0 = performance.now();
+      this.target.pushAudio(chunk);
+      this.extractor.push(chunk, this.onRow);
+      if (!realtime) {
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      const blockMs = (chunk.length / this.sampleRate) * 1000;
+      const load = (performance.now() - t0) / blockMs;
+      realtime.callbackLoad = 0.9 * realtime.callbackLoad + 0.1 * load;
+      realtime.callbackPeakLoad = Math.max(realtime.callbackPeakLoad * 0.999, load);
+      const due = start + ((at + chunk.length) / this.sampleRate) * 1000;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
     }
   }
 }
 
 /** Files analysed as fast as possible. */
 export class OfflineFiles extends PlaylistSource {
-  private readonly feeder: OfflineFeeder;
+  private readonly feeder: KernelFeeder;
 
   constructor(files: string[], loop: boolean, target: AudioTarget, options: SourceOptions) {
     super("offline", files, loop, target, options);
-    this.feeder = new OfflineFeeder(options.sampleRate, target);
+    this.feeder = new KernelFeeder(options.sampleRate, target);
   }
 
   protected async play(samples: Float32Array, sampleRate: number): Promise<void> {
@@ -236,30 +256,46 @@ class WorkletPump {
   }
 }
 
-function realtimeContext(sampleRate: number, audible: boolean, log: (l: string) => void): AudioContext {
+/**
+ * A realtime context and whether a sound device keeps its time. With no device (not
+ * audible, or no sound card) the context has a `none` sink, paced by an ordinary thread.
+ */
+function realtimeContext(sampleRate: number, audible: boolean, log: (l: string) => void): { context: AudioContext; deviceClock: boolean } {
   // `sinkId` is in the Web Audio spec but not yet in TypeScript's DOM types.
   const quiet = { sampleRate, sinkId: { type: "none" }, latencyHint: "playback" } as AudioContextOptions;
-  if (!audible) return new AudioContext(quiet);
+  if (!audible) return { context: new AudioContext(quiet), deviceClock: false };
   try {
-    return new AudioContext({ sampleRate, latencyHint: "playback" });
+    return { context: new AudioContext({ sampleRate, latencyHint: "playback" }), deviceClock: true };
   } catch (err) {
     log(`no sound output (${(err as Error).message}); the built-in sound plays into a silent sink`);
-    return new AudioContext(quiet);
+    return { context: new AudioContext(quiet), deviceClock: false };
   }
 }
 
-/** Files played in real time through the analysis worklet. */
+/**
+ * Files played in real time. With a sound device, through the analysis worklet in the
+ * device's context (the device keeps time). Without one, the same kernel paced by the wall
+ * clock: node-web-audio-api hands every 128-sample quantum to the worklet thread and back,
+ * and with a `none` sink on two cores that hand-off waits for a scheduler slice (one
+ * quantum per ~8 ms measured, so the file played at 0.3-0.5x real time). The frames are
+ * the same either way (the worklet test checks the worklet against the kernel).
+ */
 export class RealtimeFiles extends PlaylistSource {
   private analysis: AnalysisNode | null = null;
   private pump: WorkletPump | null = null;
   private current: AudioBufferSourceNode | null = null;
+  /** Set when no device keeps time. */
+  private readonly paced: KernelFeeder | null;
 
   constructor(files: string[], loop: boolean, target: AudioTarget, options: SourceOptions & { audible?: boolean }) {
     super("file", files, loop, target, options);
-    this.context = realtimeContext(options.sampleRate, options.audible ?? false, options.log);
+    const { context, deviceClock } = realtimeContext(options.sampleRate, options.audible ?? false, options.log);
+    this.context = context;
+    this.paced = deviceClock ? null : new KernelFeeder(options.sampleRate, target);
   }
 
   protected async open(): Promise<void> {
+    if (this.paced) return;
     const context = this.context!;
     this.analysis = await createAnalysisNode(context, { ...ENGINE_DSP }, { capacity: 4096, forwardAudio: true });
     this.analysis.node.connect(context.destination);
@@ -267,6 +303,11 @@ export class RealtimeFiles extends PlaylistSource {
   }
 
   protected async play(samples: Float32Array, sampleRate: number): Promise<void> {
+    if (this.paced) {
+      const signal = sampleRate === this.options.sampleRate ? samples : resampleSignal(samples, sampleRate, this.options.sampleRate);
+      await this.paced.feed(signal, () => this.stopped, this.status);
+      return;
+    }
     const context = this.context!;
     const buffer = new AudioBuffer({ length: Math.max(1, samples.length), numberOfChannels: 1, sampleRate });
     buffer.copyToChannel(samples as Float32Array<ArrayBuffer>, 0);
@@ -294,6 +335,9 @@ export class RealtimeFiles extends PlaylistSource {
 }
 
 /** A live input device. Never calls getUserMedia without a device id: with no default device, node-web-audio-api aborts the process. */
+/** How node-web-audio-api (cpal) names its stand-in device when there is no sound card. */
+const NULL_DEVICE = /discard all samples|generate zero samples|^null$/i;
+
 export class LiveDevice implements AudioSource {
   readonly status: InputStatus = initialStatus("device");
   readonly context: AudioContext;
@@ -308,7 +352,7 @@ export class LiveDevice implements AudioSource {
     this.target = target;
     this.options = options;
     this.backoff = new Backoff(...options.retryMs);
-    this.context = realtimeContext(options.sampleRate, options.audible ?? false, options.log);
+    this.context = realtimeContext(options.sampleRate, options.audible ?? false, options.log).context;
   }
 
   async run(): Promise<void> {
@@ -326,9 +370,12 @@ export class LiveDevice implements AudioSource {
         input = new MediaStreamAudioSourceNode(this.context, { mediaStream: stream });
         input.connect(analysis.node);
         this.status.state = "running";
-        this.status.detail = chosen.label;
+        this.status.detail = NULL_DEVICE.test(chosen.label) ? "no sound card: null device (silence)" : chosen.label;
         this.status.retryInSeconds = null;
         this.backoff.reset();
+        this.options.log(NULL_DEVICE.test(chosen.label)
+          ? `audio input: no sound card found, only the system's null device ("${chosen.label}"), which gives silence; play a file with --input FILE`
+          : `audio input: ${chosen.label}`);
         // Listen until stopped, or until no audio arrives for 2 s (the device went away).
         while (!this.stopped) {
           await analysis.reader.waitForFrames(20);
