@@ -192,10 +192,12 @@ export class KernelFeeder {
         await new Promise((r) => setImmediate(r));
         continue;
       }
+      // The analysis's share of real time for this block (above 1: falling behind). The
+      // peak starts after the first second, which holds the models' first (slow) runs.
       const blockMs = (chunk.length / this.sampleRate) * 1000;
       const load = (performance.now() - t0) / blockMs;
       realtime.callbackLoad = 0.9 * realtime.callbackLoad + 0.1 * load;
-      realtime.callbackPeakLoad = Math.max(realtime.callbackPeakLoad * 0.999, load);
+      if (this.frame * ENGINE_DSP.hop > this.sampleRate) realtime.callbackPeakLoad = Math.max(realtime.callbackPeakLoad * 0.999, load);
       const due = start + ((at + chunk.length) / this.sampleRate) * 1000;
       await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
     }

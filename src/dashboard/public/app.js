@@ -77,8 +77,16 @@ function drawCircumplex() {
   g.clearRect(0, 0, W, H);
   g.strokeStyle = "#334"; g.beginPath(); g.arc(W / 2, H / 2, r, 0, 2 * Math.PI); g.moveTo(16, H / 2); g.lineTo(W - 16, H / 2); g.moveTo(W / 2, 16); g.lineTo(W / 2, H - 16); g.stroke();
   g.fillStyle = "#7d8b99"; g.font = "11px sans-serif";
-  for (const e of state.emotions) { const [x, y] = at(e.valence, e.arousal); g.fillText(e.name, x + 3, y - 3); g.fillRect(x - 1, y - 1, 3, 3); }
-  g.fillText("valence", W - 58, H / 2 - 4); g.fillText("arousal", W / 2 + 4, 26);
+  // Names right of the centre are written leftwards from their point, so none runs off the edge.
+  for (const e of state.emotions) {
+    const [x, y] = at(e.valence, e.arousal);
+    g.textAlign = e.valence > 0.3 ? "right" : "left";
+    g.fillText(e.name, e.valence > 0.3 ? x - 4 : x + 3, y - 3);
+    g.fillRect(x - 1, y - 1, 3, 3);
+  }
+  g.textAlign = "left";
+  g.fillText("valence", W - 58, H / 2 - 4);
+  g.textAlign = "right"; g.fillText("arousal", W / 2 - 4, 26); g.textAlign = "left";
   const line = (points, colour) => {
     g.strokeStyle = colour; g.beginPath();
     points.forEach((p, i) => { const [x, y] = at(p.valence, p.arousal); i ? g.lineTo(x, y) : g.moveTo(x, y); });
