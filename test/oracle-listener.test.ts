@@ -47,10 +47,22 @@ describe("distances", () => {
 });
 
 describe("WindowedOracle (bounded for days)", () => {
-  it("serves an oracle identical to one built on just the frames it holds, never more than the window", () => {
+  // Cosine chroma, and euclidean (where kept distances and the norm bound skip work):
+  // every decision must still be the plain oracle's. The euclidean repeats are scaled by
+  // up to +-5%, so they are nearly colinear with what they repeat: their distance is close
+  // to their norms' difference, the tightest case for the bound d >= |norm x - norm y|.
+  const rand = lcg(3);
+  const euclideanStream = Array.from({ length: 1000 }, (_, t) => {
+    const scale = 2 * (1 + 0.1 * (rand() - 0.5));
+    return chroma[(t % 40) * 7]!.map((v) => scale * v + 0.002 * rand());
+  });
+  const cases = [
+    { dfunc: "cosine", threshold: 0.2, stream: Array.from({ length: 1000 }, (_, t) => chroma[t % chroma.length]!) },
+    { dfunc: "euclidean", threshold: 0.1, stream: euclideanStream },
+  ] as const;
+  it.each(cases)("serves an oracle identical to one built on just the frames it holds, never more than the window ($dfunc)", ({ dfunc, threshold, stream }) => {
     const window = 100;
-    const w = new WindowedOracle({ dim: 12, threshold: 0.2, dfunc: "cosine", window, maxRootCompare: 0 });
-    const stream = Array.from({ length: 1000 }, (_, t) => chroma[t % chroma.length]!);
+    const w = new WindowedOracle({ dim: 12, threshold, dfunc, window, maxRootCompare: 0 });
     for (let t = 0; t < stream.length; t++) {
       w.add(stream[t]!);
       const { oracle, start } = w.current;
@@ -59,7 +71,7 @@ describe("WindowedOracle (bounded for days)", () => {
       expect(start + held).toBe(t + 1);
       if (t > window) expect(held).toBeGreaterThanOrEqual(window / 2);
       if (t % 97 === 0) {
-        const fresh = buildOracle(stream.slice(start, t + 1), 0.2, "cosine");
+        const fresh = buildOracle(stream.slice(start, t + 1), threshold, dfunc);
         for (let s = 1; s <= held; s++) {
           expect([oracle.sfxOf(s), oracle.lrsOf(s), oracle.irCum3Of(s - 1)]).toEqual([fresh.sfxOf(s), fresh.lrsOf(s), fresh.irCum3Of(s - 1)]);
         }
@@ -142,5 +154,52 @@ describe("OracleListener", () => {
     let points = 0;
     for (let r = 0; r < 120; r++) for (let c = 0; c < 120; c++) if (r !== c && labels[r] === labels[c]) points++;
     expect(window.recurrent_points_offdiag).toBe(points);
+  });
+});
+
+describe("shared frames (one distance per frame pair for a whole bank)", () => {
+  // Euclidean MFCC-like frames, root cap 64: the small thresholds see every frame as new
+  // (so the cap binds), the large ones repeat. Cosine chroma, no cap: every threshold
+  // walks the whole root. A 300-frame window hands over several times in both.
+  const mfccLike = Array.from({ length: 1000 }, (_, t) => {
+    const rand = lcg(7 + (t % 37) * 13 + Math.floor(t / 250));
+    return Array.from({ length: 20 }, (_, k) => Math.sin(t / (3 + k)) * 3 + rand() * 0.8);
+  });
+  const chromaStream = Array.from({ length: 900 }, (_, t) => chroma[(t * 7) % chroma.length]!);
+  const cases = [
+    { name: "euclidean, root cap 64", dim: 20, dfunc: "euclidean", frames: mfccLike, thresholds: [0.3, 0.6, 1.2, 2.4, 4.8], cap: 64 },
+    { name: "cosine, no root cap", dim: 12, dfunc: "cosine", frames: chromaStream, thresholds: [0.02, 0.05, 0.1, 0.2, 0.4], cap: 0 },
+  ] as const;
+
+  for (const c of cases) {
+    it(`gives every oracle of a bank exactly the states it has alone (${c.name})`, () => {
+      const options = { dim: c.dim, dfunc: c.dfunc, window: 300, maxRootCompare: c.cap };
+      const bank = new OracleListener({ ...options, thresholds: [...c.thresholds] });
+      const alone = c.thresholds.map((threshold) => new WindowedOracle({ ...options, threshold }));
+      const windows = (bank as unknown as { bank: WindowedOracle[] }).bank;
+      for (const f of c.frames) {
+        bank.add(f);
+        for (let k = 0; k < c.thresholds.length; k++) {
+          alone[k]!.add(f);
+          const a = windows[k]!.current, b = alone[k]!.current;
+          const s = a.oracle.nStates - 1;
+          expect([a.start, s, a.oracle.sfxOf(s), a.oracle.lrsOf(s), a.oracle.symbolOf(s), a.oracle.irCum3Of(s - 1)])
+            .toEqual([b.start, b.oracle.nStates - 1, b.oracle.sfxOf(s), b.oracle.lrsOf(s), b.oracle.symbolOf(s), b.oracle.irCum3Of(s - 1)]);
+        }
+      }
+      // ... while computing each distance once: the bank does a fraction of the work.
+      const count = (ws: WindowedOracle[]) => ws.reduce((n, w) => n + w.current.oracle.distancesComputed, 0);
+      expect(count(windows)).toBeLessThan(0.7 * count(alone));
+    });
+  }
+
+  it("refuses frames that bypass the bank, and bad frames, in one sentence", () => {
+    const bank = new OracleListener({ dim: 3, dfunc: "euclidean", thresholds: [0.1, 0.2], window: 16 });
+    const w = (bank as unknown as { bank: WindowedOracle[] }).bank[0]!;
+    expect(() => w.add([1, 2, 3])).toThrow(/takes its frames from its bank/);
+    expect(() => w.current.oracle.add([1, 2, 3])).toThrow(/takes its frames from its bank/);
+    expect(() => bank.add([1, NaN, 3])).toThrow(/frame value 1 is NaN/);
+    expect(() => bank.add([1, 2])).toThrow(/frame has 2 values/);
+    expect(bank.add([1, 2, 3]).frame).toBe(0); // nothing was half-added
   });
 });

@@ -1,11 +1,12 @@
 // The oracle module's flat surface (numbers and pointers), driven by
 // src/oracle/oracle.ts. A handle is the pointer of an Oracle.
 
-import { Oracle } from "./vmo";
+import { Oracle, SharedFrames } from "./vmo";
 
 // The garbage collector only sees references held inside WASM, so every oracle
 // handed to the host stays here until release().
 const live = new Set<Oracle>();
+const liveShared = new Set<SharedFrames>();
 
 export function createOracle(dim: i32, threshold: f64, dfunc: i32, capacity: i32, maxRootCompare: i32): Oracle {
   const o = new Oracle(dim, threshold, dfunc, capacity, maxRootCompare);
@@ -13,6 +14,15 @@ export function createOracle(dim: i32, threshold: f64, dfunc: i32, capacity: i32
   return o;
 }
 export function release(o: Oracle): void { live.delete(o); }
+export function createShared(stride: i32, ringPow2: i32): SharedFrames {
+  const s = new SharedFrames(stride, ringPow2);
+  liveShared.add(s);
+  return s;
+}
+export function releaseShared(s: SharedFrames): void { liveShared.delete(s); }
+export function sharedInputPointer(s: SharedFrames): usize { return changetype<usize>(s.input); }
+export function sharedNext(s: SharedFrames): void { s.next(); }
+export function attach(o: Oracle, s: SharedFrames, globalBase: i32): void { o.attach(s, globalBase); }
 export function inputPointer(o: Oracle): usize { return changetype<usize>(o.input); }
 export function add(o: Oracle): i32 { return o.add(); }
 export function finish(o: Oracle): void { o.advanceEncoding(true); }

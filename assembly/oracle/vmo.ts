@@ -30,6 +30,43 @@ class IntPool {
   @inline set(i: i32, v: i32): void { unchecked(this.data[i] = v); }
 }
 
+/**
+ * The frames of a threshold bank. Every oracle of a bank takes the same input frame and
+ * stores an identical copy of every frame, so the distance from the input to global
+ * frame g is the same number (bit for bit) in each of them. The input lives here once,
+ * and a ring indexed by global frame keeps each distance computed for the current
+ * input, so the bank computes it once: the small thresholds of a bank, where every
+ * frame is new, all compare the input with the same most recent frames.
+ * The ring must hold more frames than any attached oracle spans (the host checks it).
+ */
+export class SharedFrames {
+  readonly input: StaticArray<f64>;
+  readonly mask: i32;
+  readonly stamp: StaticArray<i32>;
+  readonly value: StaticArray<f64>;
+  /** The current input's serial number; a ring entry is valid when its stamp equals it. */
+  epoch: i32 = 0;
+
+  constructor(stride: i32, ringPow2: i32) {
+    this.input = new StaticArray<f64>(stride);
+    this.mask = ringPow2 - 1;
+    this.stamp = new StaticArray<i32>(ringPow2);
+    this.value = new StaticArray<f64>(ringPow2);
+    this.stamp.fill(-1);
+  }
+
+  /** A new input frame was written: every kept distance is stale. */
+  next(): void {
+    // After 2^31 frames (290 days at 86 frames/s) the serial would repeat: clear instead.
+    if (this.epoch == i32.MAX_VALUE) {
+      this.stamp.fill(-1);
+      this.epoch = 0;
+    } else {
+      this.epoch++;
+    }
+  }
+}
+
 export class Oracle {
   readonly dim: i32;
   /** Floats per stored feature: dim rounded up to even (zero pad) for f64x2 loops. */
@@ -48,8 +85,12 @@ export class Oracle {
   /** Distances computed so far (the cost of the suffix walks). */
   distances: f64 = 0;
 
-  /** The frame the host writes before add(). */
-  readonly input: StaticArray<f64>;
+  /** The frame the host writes before add() (the bank's, when attached to SharedFrames). */
+  input: StaticArray<f64>;
+  /** Set when the oracle is part of a bank: distances are looked up there first. */
+  private shared: SharedFrames | null = null;
+  /** Global frame number of state 1 (state t is frame globalBase + t - 1). */
+  private globalBase: i32 = 0;
 
   // Per-state data (index = state), grown together.
   features: StaticArray<f64>;
@@ -115,6 +156,13 @@ export class Oracle {
     this.irCum = new StaticArray<f64>(cap);
     this.irCum3 = new StaticArray<f64>(cap);
     this.pushStateSlots(NONE, 0, NONE);
+  }
+
+  /** Joins a bank: the input is the bank's, and state 1 will be global frame `globalBase`. */
+  attach(shared: SharedFrames, globalBase: i32): void {
+    this.shared = shared;
+    this.input = shared.input;
+    this.globalBase = globalBase;
   }
 
   /** Empties the oracle, keeping its storage: reuse costs no allocation. */
@@ -194,10 +242,29 @@ export class Oracle {
   }
 
   /**
-   * Distance between the input frame and state t's feature (scipy's definitions),
-   * two dimensions per step (features are zero-padded to an even length).
+   * The bank's kept distance to state t, or computed and kept. The ring's pointers, mask
+   * and epoch come in as locals (the walks hoist them): inlined, a kept distance costs
+   * two loads and a compare, where computing one reads 2 x dim floats.
    */
-  private distance(t: i32, inputNorm: f64): f64 {
+  @inline private sharedDistance(t: i32, inputNorm: f64, stamps: usize, values: usize, mask: i32, epoch: i32): f64 {
+    const slot = <usize>((this.globalBase + t - 1) & mask);
+    if (load<i32>(stamps + (slot << 2)) == epoch) return load<f64>(values + (slot << 3));
+    // Euclidean: d(x, y) >= |‖x‖ - ‖y‖|, so norms this far apart cannot be under the
+    // threshold (the margin covers rounding: no decision changes). Not kept: a larger
+    // threshold of the bank may need the true distance.
+    if (this.dfunc == DFUNC_EUCLIDEAN && Math.abs(inputNorm - unchecked(this.norms[t])) > this.threshold * (1 + 1e-9) + 1e-12) return Infinity;
+    const d = this.computeDistance(t, inputNorm);
+    store<i32>(stamps + (slot << 2), epoch);
+    store<f64>(values + (slot << 3), d);
+    return d;
+  }
+
+  /**
+   * Distance between the input frame and state t's feature (scipy's definitions),
+   * two dimensions per step (features are zero-padded to an even length). `distances`
+   * counts these (in a bank, a kept distance is counted once, by the oracle that computed it).
+   */
+  private computeDistance(t: i32, inputNorm: f64): f64 {
     this.distances++;
     const pairs = this.stride;
     const a = changetype<usize>(this.input);
@@ -247,6 +314,13 @@ export class Oracle {
     let k = this.sfx.get(i - 1);
     let pi1 = i - 1;
     let candidate = 0;
+    // In a bank, the kept distances (hoisted once: the walks below are the hot loops).
+    const shared = this.shared;
+    const stamps = shared === null ? 0 : changetype<usize>(shared.stamp);
+    const values = shared === null ? 0 : changetype<usize>(shared.value);
+    const mask = shared === null ? 0 : shared.mask;
+    const epoch = shared === null ? 0 : shared.epoch;
+    const threshold = this.threshold;
     while (k != NONE) {
       // The closest forward-link target under the threshold (first one on ties).
       let best = NONE;
@@ -255,8 +329,8 @@ export class Oracle {
       if (k == 0 && this.maxRootCompare > 0 && roots > this.maxRootCompare) {
         for (let r = roots - this.maxRootCompare; r < roots; r++) {
           const t = this.rootTargets.get(r);
-          const d = this.distance(t, inputNorm);
-          if (d < this.threshold && d < bestDistance) {
+          const d = shared === null ? this.computeDistance(t, inputNorm) : this.sharedDistance(t, inputNorm, stamps, values, mask, epoch);
+          if (d < threshold && d < bestDistance) {
             best = t;
             bestDistance = d;
           }
@@ -264,8 +338,8 @@ export class Oracle {
       } else {
         for (let e = this.trnHead.get(k); e != NONE; e = this.edgeNext.get(e)) {
           const t = this.edgeTarget.get(e);
-          const d = this.distance(t, inputNorm);
-          if (d < this.threshold && d < bestDistance) {
+          const d = shared === null ? this.computeDistance(t, inputNorm) : this.sharedDistance(t, inputNorm, stamps, values, mask, epoch);
+          if (d < threshold && d < bestDistance) {
             best = t;
             bestDistance = d;
           }

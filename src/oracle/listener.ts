@@ -10,8 +10,12 @@
 // up against vmo's unbounded oracle: structure older than one window is forgotten,
 // and right after a hand-over the serving oracle knows only half a window of past,
 // so IR reads a little higher (more material looks new) than a full-history oracle.
+//
+// Shared frames: the two oracles of a window, and every oracle of a bank, take the same
+// frames, so they share one SharedFrames: each frame is checked and written once, and
+// each distance from it to an earlier frame is computed once (results are identical).
 
-import { VariableMarkovOracle, type DistanceFunction } from "./oracle.ts";
+import { SharedFrames, VariableMarkovOracle, type DistanceFunction } from "./oracle.ts";
 import { recurrenceMatrix, rqa, type RqaMeasures } from "./recurrence.ts";
 
 export interface WindowedOracleOptions {
@@ -22,6 +26,8 @@ export interface WindowedOracleOptions {
   window?: number;
   /** Clusters compared at the root at most (default 256). */
   maxRootCompare?: number;
+  /** A bank's frames (the bank writes each frame there, then calls addShared()); default: its own. */
+  shared?: SharedFrames;
 }
 
 /** Global frame number of an oracle's state: the oracle started at `start`. */
@@ -34,7 +40,10 @@ export class WindowedOracle {
   static readonly DEFAULT_WINDOW = 51_680;
   readonly threshold: number;
   readonly window: number;
-  private readonly options: Required<WindowedOracleOptions>;
+  private readonly options: Required<Omit<WindowedOracleOptions, "shared">>;
+  private readonly shared: SharedFrames;
+  /** Whether `shared` is this window's own (add() writes it) or a bank's. */
+  private readonly ownsShared: boolean;
   private serving: Slot;
   private next: Slot | null = null;
   /** The retired oracle, emptied, waiting to become the next one (no new allocation). */
@@ -47,6 +56,9 @@ export class WindowedOracle {
     if (!Number.isInteger(this.options.window) || this.options.window < 4) throw new Error(`window must be a whole number of frames >= 4, got ${this.options.window}`);
     this.threshold = options.threshold;
     this.window = this.options.window;
+    this.ownsShared = !options.shared;
+    this.shared = options.shared ?? new SharedFrames({ dim: options.dim, dfunc: options.dfunc, span: this.window });
+    if (this.shared.span < this.window) throw new Error(`shared frames span ${this.shared.span} frames, the window is ${this.window}`);
     this.serving = this.open(0);
   }
 
@@ -54,10 +66,11 @@ export class WindowedOracle {
     if (this.spare) {
       const oracle = this.spare;
       this.spare = null;
+      oracle.reset(start);
       return { oracle, start };
     }
     const { dim, threshold, dfunc, window, maxRootCompare } = this.options;
-    return { oracle: new VariableMarkovOracle({ dim, threshold, dfunc, capacity: window, maxRootCompare }), start };
+    return { oracle: new VariableMarkovOracle({ dim, threshold, dfunc, capacity: window, maxRootCompare, shared: this.shared, firstFrame: start }), start };
   }
 
   /** The oracle answering queries now, and the global frame of its first state. */
@@ -70,13 +83,20 @@ export class WindowedOracle {
     return this.frames;
   }
 
+  /** Adds a frame (a window of a bank: the bank writes frames, use addShared()). */
   add(frame: ArrayLike<number>): void {
-    this.serving.oracle.add(frame);
-    this.next?.oracle.add(frame);
+    if (!this.ownsShared) throw new Error("this window takes its frames from its bank: write them there, then addShared()");
+    this.shared.write(frame);
+    this.addShared();
+  }
+
+  /** Adds the frame last written to the shared frames. */
+  addShared(): void {
+    this.serving.oracle.addShared();
+    this.next?.oracle.addShared();
     this.frames++;
     if (this.frames - this.serving.start >= this.window && this.next) {
-      this.serving.oracle.reset();
-      this.spare = this.serving.oracle;
+      this.spare = this.serving.oracle; // reset when it is opened again, with its new start
       this.serving = this.next;
       this.next = null;
     }
@@ -151,6 +171,8 @@ export class OracleListener {
   readonly thresholds: number[];
   readonly state: OracleFrameState;
   private readonly bank: WindowedOracle[];
+  /** The bank's frames: each written once, each distance computed once for all thresholds. */
+  private readonly frames: SharedFrames;
   private readonly history: Float64Array[]; // ring of per-frame IR per threshold
   private readonly choiceWindow: number;
   private readonly switchMargin: number;
@@ -169,7 +191,8 @@ export class OracleListener {
     this.switchMargin = options.switchMargin ?? 0.1;
     this.switchHold = options.switchHold ?? 86;
     this.minMotif = options.minMotif ?? 8;
-    this.bank = this.thresholds.map((threshold) => new WindowedOracle({ dim: options.dim, threshold, dfunc, window: options.window, maxRootCompare: options.maxRootCompare }));
+    this.frames = new SharedFrames({ dim: options.dim, dfunc, span: options.window ?? WindowedOracle.DEFAULT_WINDOW });
+    this.bank = this.thresholds.map((threshold) => new WindowedOracle({ dim: options.dim, threshold, dfunc, window: options.window, maxRootCompare: options.maxRootCompare, shared: this.frames }));
     this.history = this.thresholds.map(() => new Float64Array(this.choiceWindow));
     this.previousLrs = this.thresholds.map(() => 0);
     this.chosen = Math.floor(this.thresholds.length / 2);
@@ -184,9 +207,10 @@ export class OracleListener {
   add(frame: ArrayLike<number>): OracleFrameState {
     const frameIndex = this.state.frame + 1;
     const slot = frameIndex % this.choiceWindow;
+    this.frames.write(frame);
     for (let k = 0; k < this.bank.length; k++) {
       const w = this.bank[k]!;
-      w.add(frame);
+      w.addShared();
       const { oracle } = w.current;
       const state = oracle.nStates - 1;
       const ir = oracle.irCum3Of(state - 1);

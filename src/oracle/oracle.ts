@@ -34,6 +34,11 @@ interface OracleExports {
   irCum(o: number, frame: number): number;
   irCum3(o: number, frame: number): number;
   distancesComputed(o: number): number;
+  createShared(stride: number, ringPow2: number): number;
+  releaseShared(s: number): void;
+  sharedInputPointer(s: number): number;
+  sharedNext(s: number): void;
+  attach(o: number, s: number, globalBase: number): void;
 }
 
 let cachedModule: WebAssembly.Module | undefined;
@@ -65,6 +70,60 @@ export function oracleMemoryBytes(module = loadOracleModule()): number {
   return instanceFor(module).memory.buffer.byteLength;
 }
 
+/**
+ * The frames of a threshold bank (several oracles on one stream): each frame is checked
+ * and written once, and each distance from it to an earlier frame is computed once for
+ * all the attached oracles (they would all compute the same number). `span` is the most
+ * frames any attached oracle holds (a WindowedOracle's window).
+ */
+export class SharedFrames {
+  readonly dim: number;
+  readonly dfunc: DistanceFunction;
+  readonly span: number;
+  /** @internal the instance and handle the attached oracles use */
+  readonly x: OracleExports;
+  /** @internal */
+  readonly handle: number;
+  private readonly inputOffset: number;
+  private input: Float64Array;
+  private disposed = false;
+
+  constructor({ dim, dfunc, span }: { dim: number; dfunc: DistanceFunction; span: number }, module = loadOracleModule()) {
+    if (!Number.isInteger(dim) || dim < 1) throw new OracleError(`dim must be a whole number >= 1, got ${dim}`);
+    if (!Number.isInteger(span) || span < 1) throw new OracleError(`span must be a whole number of frames >= 1, got ${span}`);
+    this.dim = dim;
+    this.dfunc = dfunc;
+    this.span = span;
+    this.x = instanceFor(module);
+    // The ring outnumbers the frames any oracle holds, so live frames never share a slot.
+    this.handle = this.x.createShared((dim + 1) & ~1, 2 ** Math.ceil(Math.log2(span + 2)));
+    this.inputOffset = this.x.sharedInputPointer(this.handle);
+    this.input = new Float64Array(this.x.memory.buffer, this.inputOffset, dim);
+  }
+
+  /** Checks and writes the next frame for every attached oracle (then call their addShared()). */
+  write(frame: ArrayLike<number>): void {
+    checkFrame(frame, this.dim);
+    if (this.input.buffer !== this.x.memory.buffer) this.input = new Float64Array(this.x.memory.buffer, this.inputOffset, this.dim);
+    for (let k = 0; k < this.dim; k++) this.input[k] = frame[k]!;
+    this.x.sharedNext(this.handle);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.x.releaseShared(this.handle);
+  }
+}
+
+/** Frames with NaN or Inf, or the wrong length, are refused with an OracleError. */
+function checkFrame(frame: ArrayLike<number>, dim: number): void {
+  if (frame.length !== dim) throw new OracleError(`frame has ${frame.length} values, the oracle takes ${dim}`);
+  for (let k = 0; k < dim; k++) {
+    if (!Number.isFinite(frame[k])) throw new OracleError(`frame value ${k} is ${frame[k]}, not a finite number`);
+  }
+}
+
 export interface OracleOptions {
   dim: number;
   /** Frames closer than this (strictly) count as the same symbol. */
@@ -77,6 +136,10 @@ export interface OracleOptions {
    * 0 (default) compares all, exactly as vmo. Bounds the worst-case cost per frame.
    */
   maxRootCompare?: number;
+  /** Join a bank: frames come from `shared.write()` and are added with addShared(). */
+  shared?: SharedFrames;
+  /** With `shared`: the global frame number of this oracle's first frame (default 0). */
+  firstFrame?: number;
 }
 
 export class OracleError extends Error {
@@ -92,10 +155,11 @@ export class VariableMarkovOracle {
   private readonly handle: number;
   private readonly inputOffset: number;
   private input: Float64Array;
+  private readonly shared: SharedFrames | null;
   private finished = false;
   private disposed = false;
 
-  constructor({ dim, threshold, dfunc = "cosine", capacity = 1024, maxRootCompare = 0 }: OracleOptions, module = loadOracleModule()) {
+  constructor({ dim, threshold, dfunc = "cosine", capacity = 1024, maxRootCompare = 0, shared, firstFrame = 0 }: OracleOptions, module = loadOracleModule()) {
     if (!Number.isInteger(dim) || dim < 1) throw new OracleError(`dim must be a whole number >= 1, got ${dim}`);
     if (!Number.isFinite(threshold) || threshold < 0) throw new OracleError(`threshold must be a number >= 0, got ${threshold}`);
     if (dfunc !== "euclidean" && dfunc !== "cosine") throw new OracleError(`dfunc must be euclidean or cosine, got ${dfunc}`);
@@ -106,6 +170,13 @@ export class VariableMarkovOracle {
     this.handle = this.x.createOracle(dim, threshold, dfunc === "cosine" ? 1 : 0, capacity + 1, maxRootCompare);
     this.inputOffset = this.x.inputPointer(this.handle);
     this.input = new Float64Array(this.x.memory.buffer, this.inputOffset, dim);
+    this.shared = shared ?? null;
+    if (shared) {
+      if (shared.x !== this.x) throw new OracleError("shared frames belong to another oracle module");
+      if (shared.dim !== dim || shared.dfunc !== dfunc) throw new OracleError(`shared frames are ${shared.dim}-dim ${shared.dfunc}, the oracle ${dim}-dim ${dfunc}`);
+      if (capacity > shared.span) throw new OracleError(`an oracle of ${capacity} frames cannot share frames spanning ${shared.span}`);
+      this.x.attach(this.handle, shared.handle, firstFrame);
+    }
   }
 
   /**
@@ -114,13 +185,18 @@ export class VariableMarkovOracle {
    */
   add(frame: ArrayLike<number>): number {
     if (this.finished) throw new OracleError("the oracle was finished; create a new one to add frames");
-    if (frame.length !== this.dim) throw new OracleError(`frame has ${frame.length} values, the oracle takes ${this.dim}`);
-    for (let k = 0; k < this.dim; k++) {
-      if (!Number.isFinite(frame[k])) throw new OracleError(`frame value ${k} is ${frame[k]}, not a finite number`);
-    }
+    if (this.shared) throw new OracleError("this oracle takes its frames from its bank: write them there, then addShared()");
+    checkFrame(frame, this.dim);
     // Memory may grow as the oracle grows, which detaches old views.
     if (this.input.buffer !== this.x.memory.buffer) this.input = new Float64Array(this.x.memory.buffer, this.inputOffset, this.dim);
     for (let k = 0; k < this.dim; k++) this.input[k] = frame[k]!;
+    return this.x.add(this.handle);
+  }
+
+  /** Adds the frame last written to the bank's SharedFrames (checked there); returns its state. */
+  addShared(): number {
+    if (this.finished) throw new OracleError("the oracle was finished; create a new one to add frames");
+    if (!this.shared) throw new OracleError("addShared() needs an oracle made with { shared }");
     return this.x.add(this.handle);
   }
 
@@ -163,9 +239,13 @@ export class VariableMarkovOracle {
     return Array.from({ length: this.x.codeCount(this.handle) }, (_, k) => [this.x.codeLen(this.handle, k), this.x.codePos(this.handle, k)]);
   }
 
-  /** Empties the oracle for reuse; its storage is kept, so this allocates nothing. */
-  reset(): void {
+  /**
+   * Empties the oracle for reuse; its storage is kept, so this allocates nothing. In a
+   * bank, `firstFrame` is the global frame number its next frame will have.
+   */
+  reset(firstFrame = 0): void {
     this.x.reset(this.handle);
+    if (this.shared) this.x.attach(this.handle, this.shared.handle, firstFrame);
     this.finished = false;
   }
 
