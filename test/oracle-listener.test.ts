@@ -193,6 +193,33 @@ describe("shared frames (one distance per frame pair for a whole bank)", () => {
     });
   }
 
+  it("answers from the run of recent new frames exactly as the full root scan does", () => {
+    // 40 random frames (new under both thresholds), near-copies of frames 35-37 (new
+    // under 0.05, repeats under 0.5), then a near-copy of frame 34. With a root cap of 8,
+    // the two oracles' last root targets are two different runs of consecutive frames:
+    // 0.5's is 33-40 (the copies repeat, so they are no root targets), 0.05's is 36-43.
+    // Frame 34 is in 0.5's run only, so only the right run's answer finds it.
+    const rand = lcg(11);
+    const random = Array.from({ length: 40 }, () => Array.from({ length: 20 }, rand));
+    const near = (f: number[]) => f.map((v) => v + 0.1 * (rand() - 0.5));
+    const frames = [...random, near(random[34]!), near(random[35]!), near(random[36]!), near(random[33]!), ...Array.from({ length: 5 }, () => Array.from({ length: 20 }, rand))];
+    const thresholds = [0.05, 0.5];
+    const bank = new OracleListener({ dim: 20, dfunc: "euclidean", thresholds, window: 1000, maxRootCompare: 8 });
+    const plain = thresholds.map((threshold) => new VariableMarkovOracle({ dim: 20, threshold, dfunc: "euclidean", maxRootCompare: 8 }));
+    for (const f of frames) {
+      bank.add(f);
+      for (const o of plain) o.add(f);
+    }
+    const windows = (bank as unknown as { bank: WindowedOracle[] }).bank;
+    for (let k = 0; k < thresholds.length; k++) {
+      const o = windows[k]!.current.oracle, p = plain[k]!;
+      const states = Array.from({ length: p.nStates - 1 }, (_, i) => i + 1);
+      expect(states.map((s) => [o.sfxOf(s), o.lrsOf(s)])).toEqual(states.map((s) => [p.sfxOf(s), p.lrsOf(s)]));
+    }
+    expect(plain[1]!.sfxOf(44)).toBe(34); // the near-copy of frame 34 repeats it under 0.5
+    expect(plain[0]!.sfxOf(44)).toBe(0); // and is new under 0.05
+  });
+
   it("refuses frames that bypass the bank, and bad frames, in one sentence", () => {
     const bank = new OracleListener({ dim: 3, dfunc: "euclidean", thresholds: [0.1, 0.2], window: 16 });
     const w = (bank as unknown as { bank: WindowedOracle[] }).bank[0]!;

@@ -46,6 +46,14 @@ export class SharedFrames {
   readonly value: StaticArray<f64>;
   /** The current input's serial number; a ring entry is valid when its stamp equals it. */
   epoch: i32 = 0;
+  // The closest of a run of consecutive global frames to the current input (first on
+  // ties), as the root walk of an oracle where every recent frame is new finds it: the
+  // same run, and so the same answer, for every such oracle of the bank.
+  rangeEpoch: i32 = -1;
+  rangeFirst: i32 = 0;
+  rangeCount: i32 = 0;
+  rangeMin: f64 = Infinity;
+  rangeArg: i32 = -1;
 
   constructor(stride: i32, ringPow2: i32) {
     this.input = new StaticArray<f64>(stride);
@@ -60,6 +68,7 @@ export class SharedFrames {
     // After 2^31 frames (290 days at 86 frames/s) the serial would repeat: clear instead.
     if (this.epoch == i32.MAX_VALUE) {
       this.stamp.fill(-1);
+      this.rangeEpoch = -1;
       this.epoch = 0;
     } else {
       this.epoch++;
@@ -246,13 +255,14 @@ export class Oracle {
    * and epoch come in as locals (the walks hoist them): inlined, a kept distance costs
    * two loads and a compare, where computing one reads 2 x dim floats.
    */
-  @inline private sharedDistance(t: i32, inputNorm: f64, stamps: usize, values: usize, mask: i32, epoch: i32): f64 {
+  @inline private sharedDistance(t: i32, inputNorm: f64, stamps: usize, values: usize, mask: i32, epoch: i32, bound: bool): f64 {
     const slot = <usize>((this.globalBase + t - 1) & mask);
     if (load<i32>(stamps + (slot << 2)) == epoch) return load<f64>(values + (slot << 3));
-    // Euclidean: d(x, y) >= |‖x‖ - ‖y‖|, so norms this far apart cannot be under the
-    // threshold (the margin covers rounding: no decision changes). Not kept: a larger
-    // threshold of the bank may need the true distance.
-    if (this.dfunc == DFUNC_EUCLIDEAN && Math.abs(inputNorm - unchecked(this.norms[t])) > this.threshold * (1 + 1e-9) + 1e-12) return Infinity;
+    // Euclidean, with `bound`: d(x, y) >= |‖x‖ - ‖y‖|, so norms this far apart cannot be
+    // under the threshold (the margin covers rounding: no decision changes); then the
+    // result is Infinity, not the distance, and is not kept: a larger threshold of the
+    // bank may need the true distance.
+    if (bound && this.dfunc == DFUNC_EUCLIDEAN && Math.abs(inputNorm - unchecked(this.norms[t])) > this.threshold * (1 + 1e-9) + 1e-12) return Infinity;
     const d = this.computeDistance(t, inputNorm);
     store<i32>(stamps + (slot << 2), epoch);
     store<f64>(values + (slot << 3), d);
@@ -316,8 +326,8 @@ export class Oracle {
     let candidate = 0;
     // In a bank, the kept distances (hoisted once: the walks below are the hot loops).
     const shared = this.shared;
-    const stamps = shared === null ? 0 : changetype<usize>(shared.stamp);
-    const values = shared === null ? 0 : changetype<usize>(shared.value);
+    const stamps: usize = shared === null ? 0 : changetype<usize>(shared.stamp);
+    const values: usize = shared === null ? 0 : changetype<usize>(shared.value);
     const mask = shared === null ? 0 : shared.mask;
     const epoch = shared === null ? 0 : shared.epoch;
     const threshold = this.threshold;
@@ -326,10 +336,34 @@ export class Oracle {
       let best = NONE;
       let bestDistance = Infinity;
       const roots = this.rootTargets.length;
-      if (k == 0 && this.maxRootCompare > 0 && roots > this.maxRootCompare) {
-        for (let r = roots - this.maxRootCompare; r < roots; r++) {
+      const cap = this.maxRootCompare;
+      if (k == 0 && cap > 0 && roots > cap && shared !== null && this.rootTargets.get(roots - 1) - this.rootTargets.get(roots - cap) == cap - 1) {
+        // The last `cap` root targets are consecutive states (root targets only grow), so
+        // they are the global frames [g, g + cap): the closest of them is the bank's
+        // answer for every oracle whose recent frames are all new. Found once per input,
+        // exactly (no norm bound, so it holds for every threshold).
+        const first = this.rootTargets.get(roots - cap);
+        const g = this.globalBase + first - 1;
+        if (shared.rangeEpoch != epoch || shared.rangeFirst != g || shared.rangeCount != cap) {
+          let m = Infinity, arg = NONE;
+          for (let t = first; t < first + cap; t++) {
+            const d = this.sharedDistance(t, inputNorm, stamps, values, mask, epoch, false);
+            if (d < m) { m = d; arg = t; }
+          }
+          shared.rangeEpoch = epoch;
+          shared.rangeFirst = g;
+          shared.rangeCount = cap;
+          shared.rangeMin = m;
+          shared.rangeArg = arg == NONE ? NONE : g + (arg - first);
+        }
+        if (shared.rangeMin < threshold) {
+          best = shared.rangeArg - this.globalBase + 1;
+          bestDistance = shared.rangeMin;
+        }
+      } else if (k == 0 && cap > 0 && roots > cap) {
+        for (let r = roots - cap; r < roots; r++) {
           const t = this.rootTargets.get(r);
-          const d = shared === null ? this.computeDistance(t, inputNorm) : this.sharedDistance(t, inputNorm, stamps, values, mask, epoch);
+          const d = shared === null ? this.computeDistance(t, inputNorm) : this.sharedDistance(t, inputNorm, stamps, values, mask, epoch, true);
           if (d < threshold && d < bestDistance) {
             best = t;
             bestDistance = d;
@@ -338,7 +372,7 @@ export class Oracle {
       } else {
         for (let e = this.trnHead.get(k); e != NONE; e = this.edgeNext.get(e)) {
           const t = this.edgeTarget.get(e);
-          const d = shared === null ? this.computeDistance(t, inputNorm) : this.sharedDistance(t, inputNorm, stamps, values, mask, epoch);
+          const d = shared === null ? this.computeDistance(t, inputNorm) : this.sharedDistance(t, inputNorm, stamps, values, mask, epoch, true);
           if (d < threshold && d < bestDistance) {
             best = t;
             bestDistance = d;
