@@ -260,16 +260,17 @@ export class Engine {
     this.mapping.tick(now * 1000);
   }
 
+  /** A snapshot: later changes (a stop, a retry) do not reach a report already taken. */
   health(): EngineHealth {
     const f = this.face;
     return {
       uptimeSeconds: (Date.now() - this.started) / 1000,
       engineSeconds: this.now(),
-      input: this.source.status,
-      stages: this.pipeline.health,
+      input: { ...this.source.status },
+      stages: this.pipeline.health.map((s) => ({ ...s })),
       face: { listening: this.faceAddress, packets: f?.packets ?? 0, dropped: f ? Object.values(f.drops).reduce((a, b) => a + b, 0) : 0, refused: f?.refused ?? 0 },
       outputs: { osc: this.osc.sent, midi: this.midi.sent, midiConnected: this.config.midi.out ? this.midi.connected : null, soundingNotes: this.midi.soundingNotes },
-      mapping: this.mappingState,
+      mapping: { ...this.mappingState },
     };
   }
 
