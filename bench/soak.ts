@@ -1,4 +1,4 @@
-// npm run bench:soak [-- --hours 24] [--sample-minutes 10] [--out out/soak]
+// npm run bench:soak [-- --hours 24] [--sample-minutes 10] [--out out/soak] | [-- --replot DIR]
 // The soak: hours of synthetic audio (chords in major and minor, arpeggios, noise bursts,
 // claps, bells, silence; deterministic) analysed offline, faster than real time, through the
 // whole engine (DSP kernel, oracle bank with its bounded window, SED and emotion models on
@@ -7,17 +7,23 @@
 // the warm-up (the first hour: the oracle window is ten minutes, so by then both oracles of
 // every bank threshold have filled) and writes the curve as JSON and SVG.
 
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createSocket } from "node:dgram";
 import { defaultConfig, mergeConfig, type EngineConfig } from "../src/engine/config.ts";
 import { Engine } from "../src/engine/engine.ts";
-import { initialStatus, KernelFeeder, type AudioSource, type AudioTarget } from "../src/engine/sources.ts";
+import { ENGINE_DSP, initialStatus, KernelFeeder, type AudioSource, type AudioTarget } from "../src/engine/sources.ts";
 import { seededRandom } from "../src/models/random.ts";
 import { tf } from "../src/models/tf.ts";
 
-const { values } = parseArgs({ options: { hours: { type: "string", default: "24" }, "sample-minutes": { type: "string", default: "10" }, out: { type: "string", default: "out/soak" } } });
+const { values } = parseArgs({ options: { hours: { type: "string", default: "24" }, "sample-minutes": { type: "string", default: "10" }, out: { type: "string", default: "out/soak" }, replot: { type: "string" } } });
+if (values.replot) {
+  // Redraw DIR/soak.svg from DIR/soak.json (an earlier run's curve), without running.
+  const earlier = JSON.parse(readFileSync(join(values.replot, "soak.json"), "utf8")) as { samples: Sample[]; warmupHours: number };
+  writeFileSync(join(values.replot, "soak.svg"), plot(earlier.samples, earlier.warmupHours));
+  process.exit(0);
+}
 const HOURS = Number(values.hours);
 const SAMPLE_SECONDS = Number(values["sample-minutes"]) * 60;
 const SR = 44100;
@@ -126,8 +132,10 @@ const health = engine.health();
 await engine.stop();
 sink.close();
 
-// Growth after warm-up: from the first sample at or after one hour (or a fifth of the run) to the end.
-const warm = samples.find((s) => s.hours >= Math.min(1, HOURS / 5)) ?? samples[0]!;
+// Growth after warm-up: from the first sample at or after one hour (or a fifth of a short
+// run, but never before the oracle windows have filled: until then memory grows by design).
+const windowHours = (config.analysis.oracle.windowFrames * ENGINE_DSP.hop) / SR / 3600;
+const warm = samples.find((s) => s.hours >= Math.max(windowHours, Math.min(1, HOURS / 5))) ?? samples[0]!;
 const last = samples.at(-1)!;
 const growth = (k: keyof Sample) => (last[k] - warm[k]) / warm[k];
 const report = {
@@ -140,7 +148,7 @@ const report = {
 };
 mkdirSync(values.out, { recursive: true });
 writeFileSync(join(values.out, "soak.json"), JSON.stringify(report, null, 1));
-writeFileSync(join(values.out, "soak.svg"), plot(samples));
+writeFileSync(join(values.out, "soak.svg"), plot(samples, warm.hours));
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 process.stdout.write(`soak: ${HOURS} h of audio through the full engine in ${(last.wallSeconds / 60).toFixed(1)} min (${report.realTimeFactor.toFixed(0)}x real time)\n` +
   `  after warm-up (${warm.hours.toFixed(2)} h -> ${last.hours.toFixed(2)} h): RSS ${warm.rssMb} -> ${last.rssMb} MB (${pct(report.rssGrowth)}), ` +
@@ -149,8 +157,10 @@ process.stdout.write(`soak: ${HOURS} h of audio through the full engine in ${(la
   `  curve: ${join(values.out, "soak.json")}, ${join(values.out, "soak.svg")}\n`);
 process.exit(0);
 
-function plot(points: Sample[]): string {
+/** RSS, heap and external memory against hours of audio; a dashed line where warm-up ends. */
+function plot(points: Sample[], warmupHours: number): string {
   const W = 720, H = 320, L = 60, B = 40, maxH = Math.max(...points.map((p) => p.hours), 1e-9);
+  const digits = maxH >= 4 ? 0 : maxH >= 0.4 ? 1 : 2;
   const maxMb = Math.max(...points.map((p) => p.rssMb)) * 1.1;
   const x = (h: number) => L + (h / maxH) * (W - L - 20), y = (v: number) => H - B - (v / maxMb) * (H - B - 20);
   const line = (k: "rssMb" | "heapMb" | "externalMb", colour: string) => `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${points.map((p) => `${x(p.hours).toFixed(1)},${y(p[k]).toFixed(1)}`).join(" ")}"/>`;
@@ -158,7 +168,8 @@ function plot(points: Sample[]): string {
 <rect width="100%" height="100%" fill="white"/>
 <line x1="${L}" y1="${H - B}" x2="${W - 20}" y2="${H - B}" stroke="#444"/><line x1="${L}" y1="20" x2="${L}" y2="${H - B}" stroke="#444"/>
 <text x="${W / 2}" y="${H - 8}" text-anchor="middle">hours of audio</text><text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">MB</text>
-${[0, 0.25, 0.5, 0.75, 1].map((f) => `<text x="${x(f * maxH)}" y="${H - B + 16}" text-anchor="middle">${(f * maxH).toFixed(1)}</text><text x="${L - 6}" y="${y(f * maxMb) + 4}" text-anchor="end">${Math.round(f * maxMb)}</text>`).join("")}
+<line x1="${x(warmupHours)}" y1="20" x2="${x(warmupHours)}" y2="${H - B}" stroke="#888" stroke-dasharray="4 3"/><text x="${x(warmupHours) + 4}" y="${H - B - 6}" fill="#666">warm-up ends</text>
+${[0, 0.25, 0.5, 0.75, 1].map((f) => `<text x="${x(f * maxH)}" y="${H - B + 16}" text-anchor="middle">${(f * maxH).toFixed(digits)}</text><text x="${L - 6}" y="${y(f * maxMb) + 4}" text-anchor="end">${Math.round(f * maxMb)}</text>`).join("")}
 ${line("rssMb", "#c0392b")}${line("heapMb", "#2471a3")}${line("externalMb", "#27ae60")}
 <text x="${L + 10}" y="34" fill="#c0392b">RSS</text><text x="${L + 50}" y="34" fill="#2471a3">V8 heap</text><text x="${L + 115}" y="34" fill="#27ae60">external (WASM, buffers)</text>
 </svg>`;
