@@ -251,18 +251,19 @@ export class Oracle {
   }
 
   /**
-   * The bank's kept distance to state t, or computed and kept. The ring's pointers, mask
-   * and epoch come in as locals (the walks hoist them): inlined, a kept distance costs
-   * two loads and a compare, where computing one reads 2 x dim floats.
+   * The bank's kept distance to state t, or computed and kept. Everything comes in as
+   * locals the walk hoisted (field loads in the loop would be repeated on every
+   * candidate: the stores into the ring stop the optimizer from hoisting them), so a
+   * kept distance costs two loads and a compare, where computing one reads 2 x dim floats.
+   * `pruneBeyond`: euclidean, d(x, y) >= |‖x‖ - ‖y‖|, so a candidate whose norm is further
+   * than this from the frame's cannot be under the threshold; it gets Infinity, not its
+   * distance, and nothing is kept (a larger threshold of the bank may need the true
+   * distance). Infinity: no bound (cosine, or a scan that must see every distance).
    */
-  @inline private sharedDistance(t: i32, inputNorm: f64, stamps: usize, values: usize, mask: i32, epoch: i32, bound: bool): f64 {
-    const slot = <usize>((this.globalBase + t - 1) & mask);
+  @inline private sharedDistance(t: i32, inputNorm: f64, stamps: usize, values: usize, mask: i32, epoch: i32, slotBase: i32, norms: usize, pruneBeyond: f64): f64 {
+    const slot = <usize>((slotBase + t) & mask);
     if (load<i32>(stamps + (slot << 2)) == epoch) return load<f64>(values + (slot << 3));
-    // Euclidean, with `bound`: d(x, y) >= |‖x‖ - ‖y‖|, so norms this far apart cannot be
-    // under the threshold (the margin covers rounding: no decision changes); then the
-    // result is Infinity, not the distance, and is not kept: a larger threshold of the
-    // bank may need the true distance.
-    if (bound && this.dfunc == DFUNC_EUCLIDEAN && Math.abs(inputNorm - unchecked(this.norms[t])) > this.threshold * (1 + 1e-9) + 1e-12) return Infinity;
+    if (Math.abs(inputNorm - load<f64>(norms + ((<usize>t) << 3))) > pruneBeyond) return Infinity;
     const d = this.computeDistance(t, inputNorm);
     store<i32>(stamps + (slot << 2), epoch);
     store<f64>(values + (slot << 3), d);
@@ -331,6 +332,11 @@ export class Oracle {
     const mask = shared === null ? 0 : shared.mask;
     const epoch = shared === null ? 0 : shared.epoch;
     const threshold = this.threshold;
+    // Ring slot of state t is (slotBase + t) & mask: state t is global frame globalBase + t - 1.
+    const slotBase = this.globalBase - 1;
+    const norms = changetype<usize>(this.norms); // after ensureFeatureCapacity: it stays put
+    // The margin covers rounding, so no decision changes.
+    const pruneBeyond = this.dfunc == DFUNC_EUCLIDEAN ? threshold * (1 + 1e-9) + 1e-12 : Infinity;
     while (k != NONE) {
       // The closest forward-link target under the threshold (first one on ties).
       let best = NONE;
@@ -347,7 +353,7 @@ export class Oracle {
         if (shared.rangeEpoch != epoch || shared.rangeFirst != g || shared.rangeCount != cap) {
           let m = Infinity, arg = NONE;
           for (let t = first; t < first + cap; t++) {
-            const d = this.sharedDistance(t, inputNorm, stamps, values, mask, epoch, false);
+            const d = this.sharedDistance(t, inputNorm, stamps, values, mask, epoch, slotBase, norms, Infinity);
             if (d < m) { m = d; arg = t; }
           }
           shared.rangeEpoch = epoch;
@@ -361,9 +367,11 @@ export class Oracle {
           bestDistance = shared.rangeMin;
         }
       } else if (k == 0 && cap > 0 && roots > cap) {
+        // The targets' storage, hoisted: rootTargets only grows after this scan (appendTrn(0, i)).
+        const targets = changetype<usize>(this.rootTargets.data);
         for (let r = roots - cap; r < roots; r++) {
-          const t = this.rootTargets.get(r);
-          const d = shared === null ? this.computeDistance(t, inputNorm) : this.sharedDistance(t, inputNorm, stamps, values, mask, epoch, true);
+          const t = load<i32>(targets + ((<usize>r) << 2));
+          const d = shared === null ? this.computeDistance(t, inputNorm) : this.sharedDistance(t, inputNorm, stamps, values, mask, epoch, slotBase, norms, pruneBeyond);
           if (d < threshold && d < bestDistance) {
             best = t;
             bestDistance = d;
@@ -372,7 +380,7 @@ export class Oracle {
       } else {
         for (let e = this.trnHead.get(k); e != NONE; e = this.edgeNext.get(e)) {
           const t = this.edgeTarget.get(e);
-          const d = shared === null ? this.computeDistance(t, inputNorm) : this.sharedDistance(t, inputNorm, stamps, values, mask, epoch, true);
+          const d = shared === null ? this.computeDistance(t, inputNorm) : this.sharedDistance(t, inputNorm, stamps, values, mask, epoch, slotBase, norms, pruneBeyond);
           if (d < threshold && d < bestDistance) {
             best = t;
             bestDistance = d;
