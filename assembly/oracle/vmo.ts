@@ -12,19 +12,38 @@ export const DFUNC_COSINE: i32 = 1;
 
 const NONE: i32 = -1;
 
+/**
+ * log2 of the whole numbers below 2^16, filled as needed: every frame of every oracle
+ * takes two (cluster count and repeated-suffix length, for the causal IR) and WASM has
+ * no log instruction. Shared by all oracles of the module (512 KB). 0 marks a gap.
+ */
+const LOG2_TABLE_SIZE: i32 = 1 << 16;
+const log2Table = new StaticArray<f64>(LOG2_TABLE_SIZE);
+@inline function log2Of(n: i32): f64 {
+  if (n >= LOG2_TABLE_SIZE || n < 2) return Math.log2(<f64>n);
+  let v = unchecked(log2Table[n]);
+  if (v == 0) {
+    v = Math.log2(<f64>n);
+    unchecked(log2Table[n] = v);
+  }
+  return v;
+}
+
 /** A growable int list that reuses its storage (grows by doubling, never shrinks). */
 class IntPool {
   data: StaticArray<i32>;
   length: i32 = 0;
   constructor(capacity: i32) { this.data = new StaticArray<i32>(max(capacity, 16)); }
-  push(v: i32): i32 {
-    if (this.length == this.data.length) {
-      const grown = new StaticArray<i32>(this.data.length << 1);
-      memory.copy(changetype<usize>(grown), changetype<usize>(this.data), <usize>this.length << 2);
-      this.data = grown;
-    }
+  /** Inlined: a dozen pushes per state per oracle; growth is the rare, separate case. */
+  @inline push(v: i32): i32 {
+    if (this.length == this.data.length) this.grow();
     unchecked(this.data[this.length] = v);
     return this.length++;
+  }
+  private grow(): void {
+    const grown = new StaticArray<i32>(this.data.length << 1);
+    memory.copy(changetype<usize>(grown), changetype<usize>(this.data), <usize>this.length << 2);
+    this.data = grown;
   }
   @inline get(i: i32): i32 { return unchecked(this.data[i]); }
   @inline set(i: i32, v: i32): void { unchecked(this.data[i] = v); }
@@ -436,9 +455,9 @@ export class Oracle {
 
   /** IR 'cum3' for the new state: causal, exact per frame. */
   private updateCum3(i: i32): void {
-    const h0 = Math.log2(<f64>this.newClusterStates);
+    const h0 = log2Of(this.newClusterStates);
     const m = this.lrs.get(i);
-    const h1 = m == 0 ? h0 : (h0 + Math.log2(<f64>m)) / <f64>m;
+    const h1 = m == 0 ? h0 : (h0 + log2Of(m)) / <f64>m;
     unchecked(this.irCum3[i - 1] = max(0.0, h0 - h1));
   }
 
@@ -467,8 +486,8 @@ export class Oracle {
         length = i - j;
       }
       // Frames j .. j+length-1 share the block's IR.
-      const h0 = Math.log2(<f64>this.literals);
-      const h1 = Math.log2(<f64>this.codeLen.length) / <f64>length;
+      const h0 = log2Of(this.literals);
+      const h1 = log2Of(this.codeLen.length) / <f64>length;
       const ir = max(0.0, h0 - h1);
       for (let f = j; f < j + length; f++) unchecked(this.irCum[f] = ir);
       this.settledFrames = j + length;
