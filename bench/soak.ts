@@ -162,15 +162,15 @@ function plot(points: Sample[], warmupHours: number): string {
   const W = 720, H = 320, L = 60, B = 40, maxH = Math.max(...points.map((p) => p.hours), 1e-9);
   const digits = maxH >= 4 ? 0 : maxH >= 0.4 ? 1 : 2;
   const maxMb = Math.max(...points.map((p) => p.rssMb)) * 1.1;
-  const x = (h: number) => L + (h / maxH) * (W - L - 20), y = (v: number) => H - B - (v / maxMb) * (H - B - 20);
+  const x = (h: number) => L + (h / maxH) * (W - L - 20), y = (v: number) => H - B - (v / maxMb) * (H - B - 40);
   const line = (k: "rssMb" | "heapMb" | "externalMb", colour: string) => `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${points.map((p) => `${x(p.hours).toFixed(1)},${y(p[k]).toFixed(1)}`).join(" ")}"/>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="white"/>
-<line x1="${L}" y1="${H - B}" x2="${W - 20}" y2="${H - B}" stroke="#444"/><line x1="${L}" y1="20" x2="${L}" y2="${H - B}" stroke="#444"/>
+<line x1="${L}" y1="${H - B}" x2="${W - 20}" y2="${H - B}" stroke="#444"/><line x1="${L}" y1="40" x2="${L}" y2="${H - B}" stroke="#444"/>
 <text x="${W / 2}" y="${H - 8}" text-anchor="middle">hours of audio</text><text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">MB</text>
-<line x1="${x(warmupHours)}" y1="20" x2="${x(warmupHours)}" y2="${H - B}" stroke="#888" stroke-dasharray="4 3"/><text x="${x(warmupHours) + 4}" y="${H - B - 6}" fill="#666">warm-up ends</text>
+<line x1="${x(warmupHours)}" y1="40" x2="${x(warmupHours)}" y2="${H - B}" stroke="#888" stroke-dasharray="4 3"/><text x="${x(warmupHours) + 4}" y="${H - B - 6}" fill="#666">warm-up ends</text>
 ${[0, 0.25, 0.5, 0.75, 1].map((f) => `<text x="${x(f * maxH)}" y="${H - B + 16}" text-anchor="middle">${(f * maxH).toFixed(digits)}</text><text x="${L - 6}" y="${y(f * maxMb) + 4}" text-anchor="end">${Math.round(f * maxMb)}</text>`).join("")}
 ${line("rssMb", "#c0392b")}${line("heapMb", "#2471a3")}${line("externalMb", "#27ae60")}
-<text x="${L + 10}" y="34" fill="#c0392b">RSS</text><text x="${L + 50}" y="34" fill="#2471a3">V8 heap</text><text x="${L + 115}" y="34" fill="#27ae60">external (WASM, buffers)</text>
+<text x="${L + 10}" y="22" fill="#c0392b">RSS</text><text x="${L + 50}" y="22" fill="#2471a3">V8 heap</text><text x="${L + 115}" y="22" fill="#27ae60">external (WASM, buffers)</text>
 </svg>`;
 }
