@@ -3,7 +3,7 @@
 // complete MIDI file; a vanished MIDI port reconnects; nothing listens beyond 127.0.0.1
 // unless told, and then the dashboard needs a token; OSC senders can be restricted.
 import { createSocket } from "node:dgram";
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -158,5 +158,19 @@ describe("moodwire listen, from the command line", () => {
     expect(after.input.errors).toBeGreaterThanOrEqual(2);
     expect(await run.exited).toBe(0);
     expect(run.stderr()).toMatch(/no input could be read; retrying in 0\.3 s[\s\S]*retrying in 0\.6 s/);
+  });
+});
+
+// Machines without a sound card (this project's CI) have only the system's null device.
+describe.runIf(!existsSync("/dev/snd"))("the live input with no sound card", () => {
+  it("says so in one line and on the dashboard, and goes on (face, OSC) with the silent device", async () => {
+    const dashboard = await freePort();
+    const run = startCli(["listen", "--no-models", "--no-face", "--dashboard", `127.0.0.1:${dashboard}`, "--osc-out", `127.0.0.1:${await freePort()}`, "--duration", "6"]);
+    await run.waitFor("audio input:");
+    expect(run.stderr()).toMatch(/audio input: no sound card found, only the system's null device .*which gives silence; play a file with --input FILE/);
+    const health = (await (await fetch(`http://127.0.0.1:${dashboard}/health`)).json()) as { input: { kind: string; state: string; detail: string } };
+    expect(health.input).toMatchObject({ kind: "device", state: "running", detail: "no sound card: null device (silence)" });
+    run.child.kill("SIGTERM");
+    expect(await run.exited).toBe(0);
   });
 });
