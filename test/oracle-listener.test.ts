@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildOracle, oracleToJson } from "../src/oracle/analysis.ts";
 import { OracleListener, WindowedOracle, type MotifEvent } from "../src/oracle/listener.ts";
-import { VariableMarkovOracle } from "../src/oracle/oracle.ts";
+import { liveOracleObjects, oracleMemoryBytes, VariableMarkovOracle } from "../src/oracle/oracle.ts";
 import { SHARED_DIR } from "./reference.ts";
 
 const VMO = SHARED_DIR.replace(/\/?$/, "/") + "reference/vmo/";
@@ -228,5 +228,21 @@ describe("shared frames (one distance per frame pair for a whole bank)", () => {
     expect(() => bank.add([1, NaN, 3])).toThrow(/frame value 1 is NaN/);
     expect(() => bank.add([1, 2])).toThrow(/frame has 2 values/);
     expect(bank.add([1, 2, 3]).frame).toBe(0); // nothing was half-added
+  });
+});
+
+describe("disposing a bank", () => {
+  it("gives its memory back for the next one (a restarted stage does not add to memory)", () => {
+    const cycle = () => {
+      const l = new OracleListener({ dim: 12, thresholds: [0.05, 0.1, 0.2, 0.4], window: 400 });
+      for (let t = 0; t < 700; t++) l.add(chroma[t % chroma.length]!); // past a hand-over: serving, next and spare
+      l.dispose();
+    };
+    const before = liveOracleObjects();
+    for (let k = 0; k < 3; k++) cycle(); // the instance grows to what one bank needs
+    const settled = oracleMemoryBytes();
+    for (let k = 0; k < 20; k++) cycle();
+    expect(liveOracleObjects()).toBe(before); // every oracle and the shared frames released
+    expect(oracleMemoryBytes()).toBe(settled);
   });
 });

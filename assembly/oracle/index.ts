@@ -20,6 +20,8 @@ export function createShared(stride: i32, ringPow2: i32): SharedFrames {
   return s;
 }
 export function releaseShared(s: SharedFrames): void { liveShared.delete(s); }
+/** Oracles and shared frames not yet released (a leak shows here first). */
+export function liveObjects(): i32 { return live.size + liveShared.size; }
 export function sharedInputPointer(s: SharedFrames): usize { return changetype<usize>(s.input); }
 export function sharedNext(s: SharedFrames): void { s.next(); }
 export function attach(o: Oracle, s: SharedFrames, globalBase: i32): void { o.attach(s, globalBase); }

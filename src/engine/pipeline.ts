@@ -98,6 +98,8 @@ export class AnalysisPipeline {
         const s = listener.add(row.subarray(offset, offset + dim));
         emit({ type: "oracle", time: (frame * hop) / sampleRate, ir: s.ir, threshold: s.threshold, lrs: s.lrs, settledIr: s.settledIr });
       },
+      // A restarted stage makes a new bank: this one's WASM memory is reused for it.
+      dispose: () => listener.dispose(),
     };
   }
 

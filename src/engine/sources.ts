@@ -176,11 +176,13 @@ export class KernelFeeder {
 
   /**
    * Feeds `signal`. Offline: 4096-sample blocks, yielding between them so sockets, timers
-   * and the dashboard run. Realtime: 1024-sample blocks (23 ms at 44.1 kHz), each when its
-   * time has come on the wall clock (drift-free: due times count from the start), and
-   * `status.callbackLoad` is the kernel's share of the block's duration.
+   * and the dashboard run. With `paceStatus`, in real time: 1024-sample blocks (23 ms at
+   * 44.1 kHz), each when its time has come on the wall clock (drift-free: due times count
+   * from the start, so a late block is followed by an early one), and the status's
+   * callback load is the analysis's share of each block's duration (kernel and models).
    */
-  async feed(signal: Float32Array, stopped: () => boolean = () => false, realtime?: InputStatus): Promise<void> {
+  async feed(signal: Float32Array, stopped: () => boolean = () => false, paceStatus?: InputStatus): Promise<void> {
+    const realtime = paceStatus;
     const block = realtime ? 1024 : 4096;
     const start = performance.now();
     for (let at = 0; at < signal.length && !stopped(); at += block) {

@@ -90,6 +90,16 @@ export class WindowedOracle {
     this.addShared();
   }
 
+  /** Frees its oracles (and its own shared frames) inside the WASM instance, for reuse. */
+  dispose(): void {
+    this.serving.oracle.dispose();
+    this.next?.oracle.dispose();
+    this.spare?.dispose();
+    this.next = null;
+    this.spare = null;
+    if (this.ownsShared) this.shared.dispose();
+  }
+
   /** Adds the frame last written to the shared frames. */
   addShared(): void {
     this.serving.oracle.addShared();
@@ -197,6 +207,15 @@ export class OracleListener {
     this.previousLrs = this.thresholds.map(() => 0);
     this.chosen = Math.floor(this.thresholds.length / 2);
     this.state = { frame: -1, threshold: this.thresholds[this.chosen]!, ir: 0, windowedIr: new Float64Array(this.thresholds.length), lrs: 0, sfx: -1, settledIr: 0, settledFrame: -1, cluster: 0 };
+  }
+
+  /**
+   * Frees every oracle of the bank inside the WASM instance, so a new listener (a restarted
+   * analysis stage) reuses that memory instead of adding to it.
+   */
+  dispose(): void {
+    for (const w of this.bank) w.dispose();
+    this.frames.dispose();
   }
 
   onMotif(listener: (m: MotifEvent) => void): void {

@@ -39,6 +39,7 @@ interface OracleExports {
   sharedInputPointer(s: number): number;
   sharedNext(s: number): void;
   attach(o: number, s: number, globalBase: number): void;
+  liveObjects(): number;
 }
 
 let cachedModule: WebAssembly.Module | undefined;
@@ -63,6 +64,11 @@ function instanceFor(module: WebAssembly.Module): OracleExports {
     sharedInstances.set(module, x);
   }
   return x;
+}
+
+/** Oracles and SharedFrames of this thread not yet disposed. */
+export function liveOracleObjects(module = loadOracleModule()): number {
+  return instanceFor(module).liveObjects();
 }
 
 /** Bytes of WASM memory all oracles of this thread hold together. */
