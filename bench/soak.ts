@@ -29,22 +29,29 @@ const SAMPLE_SECONDS = Number(values["sample-minutes"]) * 60;
 const SR = 44100;
 const SCENE_SECONDS = 10;
 
-/** One 10 s scene of synthetic audio into `x` (reused: the generator allocates nothing per scene). */
+const MAJOR = [0, 4, 7, 12].map((s) => 2 ** (s / 12));
+const MINOR = [0, 3, 7, 12].map((s) => 2 ** (s / 12));
+/** A bell's inharmonic partials: [frequency ratio, amplitude]. */
+const BELL: readonly (readonly [number, number])[] = [[1, 0.3], [2.76, 0.15], [5.4, 0.08]];
+
+/**
+ * One 10 s scene of synthetic audio into `x` (reused). Nothing is allocated per sample:
+ * the soak measures the heap, so the generator must not churn it.
+ */
 function scene(x: Float32Array, index: number, rand: () => number): void {
   const kind = index % 6;
   const root = 110 * 2 ** (Math.floor(rand() * 12) / 12);
-  const major = [0, 4, 7, 12], minor = [0, 3, 7, 12];
   for (let i = 0; i < x.length; i++) {
     const t = i / SR;
     let v = 0;
     switch (kind) {
       case 0: { // major arpeggio, quick
-        const step = Math.floor(t * 8), f = root * 2 * 2 ** (major[step % 4]! / 12);
+        const step = Math.floor(t * 8), f = root * 2 * MAJOR[step % 4]!;
         v = 0.3 * Math.sin(2 * Math.PI * f * t) * Math.exp(-((t * 8) % 1) * 3);
         break;
       }
       case 1: { // minor chord, slow swell
-        for (const s of minor) v += 0.12 * Math.sin(2 * Math.PI * root * 2 ** (s / 12) * t);
+        for (let n = 0; n < MINOR.length; n++) v += 0.12 * Math.sin(2 * Math.PI * root * MINOR[n]! * t);
         v *= 0.5 + 0.5 * Math.sin(2 * Math.PI * 0.2 * t);
         break;
       }
@@ -55,7 +62,7 @@ function scene(x: Float32Array, index: number, rand: () => number): void {
         v = 0.6 * (rand() * 2 - 1) * Math.exp(-(t % 0.5) * 60);
         break;
       case 4: // a bell: inharmonic partials, decaying, every 2.5 s
-        for (const [ratio, amp] of [[1, 0.3], [2.76, 0.15], [5.4, 0.08]] as const) v += amp * Math.sin(2 * Math.PI * root * 4 * ratio * t) * Math.exp(-(t % 2.5) * 1.5);
+        for (let n = 0; n < BELL.length; n++) v += BELL[n]![1] * Math.sin(2 * Math.PI * root * 4 * BELL[n]![0] * t) * Math.exp(-(t % 2.5) * 1.5);
         break;
       default: // near silence
         v = 0.0005 * (rand() * 2 - 1);

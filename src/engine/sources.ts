@@ -182,15 +182,14 @@ export class KernelFeeder {
    * callback load is the analysis's share of each block's duration (kernel and models).
    */
   async feed(signal: Float32Array, stopped: () => boolean = () => false, paceStatus?: InputStatus): Promise<void> {
-    const realtime = paceStatus;
-    const block = realtime ? 1024 : 4096;
+    const block = paceStatus ? 1024 : 4096;
     const start = performance.now();
     for (let at = 0; at < signal.length && !stopped(); at += block) {
       const chunk = signal.subarray(at, Math.min(signal.length, at + block));
-      const t0 = performance.now();
+      const t0 = paceStatus ? performance.now() : 0;
       this.target.pushAudio(chunk);
       this.extractor.push(chunk, this.onRow);
-      if (!realtime) {
+      if (!paceStatus) {
         await new Promise((r) => setImmediate(r));
         continue;
       }
@@ -198,8 +197,8 @@ export class KernelFeeder {
       // peak starts after the first second, which holds the models' first (slow) runs.
       const blockMs = (chunk.length / this.sampleRate) * 1000;
       const load = (performance.now() - t0) / blockMs;
-      realtime.callbackLoad = 0.9 * realtime.callbackLoad + 0.1 * load;
-      if (this.frame * ENGINE_DSP.hop > this.sampleRate) realtime.callbackPeakLoad = Math.max(realtime.callbackPeakLoad * 0.999, load);
+      paceStatus.callbackLoad = 0.9 * paceStatus.callbackLoad + 0.1 * load;
+      if (this.frame * ENGINE_DSP.hop > this.sampleRate) paceStatus.callbackPeakLoad = Math.max(paceStatus.callbackPeakLoad * 0.999, load);
       const due = start + ((at + chunk.length) / this.sampleRate) * 1000;
       await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
     }
