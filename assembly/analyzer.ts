@@ -10,6 +10,15 @@ import { log10x2 } from "./fastlog";
 /** Power floor of the log-mel: 10*log10(1e-10) = -100 dB, as librosa's amin. */
 const POWER_FLOOR: f64 = 1e-10;
 
+/**
+ * The pitch-class profile's semitones: C2 (MIDI 36) to C6 (84), those below Nyquist.
+ * Below C2 even an 8192-point frame at 16 kHz cannot tell neighbouring semitones apart.
+ */
+const PITCH_LOW: i32 = 36;
+const PITCH_HIGH: i32 = 84;
+/** Each semitone's peak is sought within +-2.9% (half a semitone) of its frequency. */
+const PITCH_TOLERANCE: f64 = 0.029;
+
 /** Per-frame sums from the spectral pass (one instance, reused). */
 class SpectralSums {
   centroid: f64 = 0;
@@ -33,6 +42,7 @@ export class FrameAnalyzer {
   readonly offsetRms: i32;
   readonly offsetFlux: i32;
   readonly offsetOnset: i32;
+  readonly offsetPitchClass: i32;
   readonly stride: i32;
 
   /** Samples are written here by the host, then push(count) consumes them. */
@@ -67,12 +77,15 @@ export class FrameAnalyzer {
   private logmel: StaticArray<f64>;
   private previousLogmel: StaticArray<f64>;
   private sums: SpectralSums;
+  private pitchFirstBin: StaticArray<i32>;
+  private pitchLastBin: StaticArray<i32>;
+  private pitchCount: i32;
 
   constructor(sampleRate: f64, nFft: i32, hop: i32, nMels: i32, nMfcc: i32, fmin: f64, fmax: f64, maxBlock: i32) {
     const nBins = (nFft >> 1) + 1;
     const nBinsPadded = (nBins + 3) & ~3;
     const offsetChroma = nMels + nMfcc;
-    const stride = offsetChroma + N_CHROMA + 4;
+    const stride = offsetChroma + N_CHROMA + 4 + N_CHROMA;
     const maxFramesPerPush = maxBlock / hop + 1;
 
     this.sampleRate = sampleRate;
@@ -90,6 +103,7 @@ export class FrameAnalyzer {
     this.offsetRms = offsetChroma + N_CHROMA + 1;
     this.offsetFlux = offsetChroma + N_CHROMA + 2;
     this.offsetOnset = offsetChroma + N_CHROMA + 3;
+    this.offsetPitchClass = offsetChroma + N_CHROMA + 4;
     this.stride = stride;
 
     this.maxBlock = maxBlock;
@@ -142,6 +156,22 @@ export class FrameAnalyzer {
     this.logmel = logmel;
     this.previousLogmel = previousLogmel;
     this.sums = new SpectralSums();
+    // Semitone -> bin range [first, last] for the pitch-class profile.
+    const count = PITCH_HIGH - PITCH_LOW + 1;
+    this.pitchFirstBin = new StaticArray<i32>(count);
+    this.pitchLastBin = new StaticArray<i32>(count);
+    let used = 0;
+    for (let i = 0; i < count; i++) {
+      const f0 = 440.0 * Math.pow(2.0, <f64>(PITCH_LOW + i - 69) / 12.0);
+      const centre = f0 * <f64>nFft / sampleRate;
+      const reach = Math.max(0.5, centre * PITCH_TOLERANCE);
+      const last = <i32>Math.ceil(centre + reach);
+      if (last >= nBins) break;
+      unchecked(this.pitchFirstBin[i] = <i32>Math.floor(centre - reach));
+      unchecked(this.pitchLastBin[i] = last);
+      used++;
+    }
+    this.pitchCount = used;
   }
 
   get melFilterbank(): MelFilterbank { return this.mel; }
@@ -240,6 +270,7 @@ export class FrameAnalyzer {
     this.computeLogmel(out);
     this.computeMfcc(out);
     this.computeChroma(out);
+    this.computePitchClass(out);
 
     store<f32>(out + ((<usize>this.offsetCentroid) << 2), <f32>spectral.centroid);
     store<f32>(out + ((<usize>this.offsetRms) << 2), <f32>Math.sqrt(sumSquares / <f64>this.nFft));
@@ -368,6 +399,40 @@ export class FrameAnalyzer {
       maxValue = max(maxValue, max(max(v0, v1), max(v2, v3)));
     }
     // librosa normalizes by the max (norm=inf); a silent frame stays all zeros.
+    if (maxValue > 0) {
+      const inv: f32 = 1 / maxValue;
+      for (let c = 0; c < N_CHROMA; c++) {
+        const p = base + ((<usize>c) << 2);
+        store<f32>(p, load<f32>(p) * inv);
+      }
+    }
+  }
+
+  /**
+   * The pitch-class profile: for each semitone from C2 to C6 the strongest bin within half
+   * a semitone of it, compressed (square root of the magnitude), summed per pitch class
+   * and normalised by the largest (a silent frame stays all zeros). Unlike librosa's
+   * chroma, whose filters spread every bin over neighbouring classes, a semitone counts
+   * only where the spectrum peaks on it, so with a long frame (8192 points at 16 kHz)
+   * the notes of a chord in the bass register are told apart (the emotion front end
+   * reads mode from it). moodwire's own descriptor: librosa has no equivalent.
+   */
+  private computePitchClass(out: usize): void {
+    const base = out + ((<usize>this.offsetPitchClass) << 2);
+    for (let c = 0; c < N_CHROMA; c++) store<f32>(base + ((<usize>c) << 2), 0);
+    const mag = changetype<usize>(this.magnitude);
+    const firsts = changetype<usize>(this.pitchFirstBin), lasts = changetype<usize>(this.pitchLastBin);
+    let pitchClass = PITCH_LOW % N_CHROMA;
+    for (let i = 0; i < this.pitchCount; i++) {
+      const first = load<i32>(firsts + ((<usize>i) << 2)), last = load<i32>(lasts + ((<usize>i) << 2));
+      let peak: f64 = 0;
+      for (let k = first; k <= last; k++) peak = Math.max(peak, load<f64>(mag + ((<usize>k) << 3)));
+      const p = base + ((<usize>pitchClass) << 2);
+      store<f32>(p, load<f32>(p) + <f32>Math.sqrt(peak));
+      pitchClass = pitchClass == N_CHROMA - 1 ? 0 : pitchClass + 1;
+    }
+    let maxValue: f32 = 0;
+    for (let c = 0; c < N_CHROMA; c++) maxValue = max(maxValue, load<f32>(base + ((<usize>c) << 2)));
     if (maxValue > 0) {
       const inv: f32 = 1 / maxValue;
       for (let c = 0; c < N_CHROMA; c++) {

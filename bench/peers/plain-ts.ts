@@ -1,6 +1,6 @@
 // The benchmark's plain-TypeScript peer: the same per-frame algorithm as the WASM
 // kernels (periodic Hann, power spectrum, Slaney mel, log-mel, DCT-II MFCC, chroma,
-// centroid, RMS, flux, onset), written the way a careful JS programmer would: fft.js
+// centroid, RMS, flux, onset, pitch-class profile), written the way a careful JS programmer would: fft.js
 // (radix-4), float64 typed arrays allocated once, nothing allocated per frame.
 // Filterbank tables come from the kernel (setup is not what is timed).
 
@@ -35,6 +35,9 @@ export class PlainTsAnalyzer {
   private logmel: Float64Array;
   private previousLogmel: Float64Array;
   private framesDone = 0;
+  /** Pitch-class profile: each semitone's bin range, C2 (MIDI 36) up, as the kernel's. */
+  private readonly pitchFirst: Int32Array;
+  private readonly pitchLast: Int32Array;
   readonly row: Float32Array;
 
   constructor(options: DspOptions) {
@@ -44,7 +47,7 @@ export class PlainTsAnalyzer {
     this.nBins = nFft / 2 + 1;
     this.nMels = nMels;
     this.nMfcc = nMfcc;
-    this.stride = nMels + nMfcc + 12 + 4;
+    this.stride = nMels + nMfcc + 12 + 4 + 12;
     this.fft = new FFT(nFft);
     this.spectrum = Float64Array.from(this.fft.createComplexArray());
     this.frame = new Float64Array(nFft);
@@ -72,6 +75,15 @@ export class PlainTsAnalyzer {
     this.logmel = new Float64Array(nMels);
     this.previousLogmel = new Float64Array(nMels);
     this.row = new Float32Array(this.stride);
+    const first: number[] = [], last: number[] = [];
+    for (let midi = 36; midi <= 84; midi++) {
+      const centre = (440 * 2 ** ((midi - 69) / 12) * nFft) / sampleRate, reach = Math.max(0.5, centre * 0.029);
+      if (Math.ceil(centre + reach) >= this.nBins) break;
+      first.push(Math.floor(centre - reach));
+      last.push(Math.ceil(centre + reach));
+    }
+    this.pitchFirst = Int32Array.from(first);
+    this.pitchLast = Int32Array.from(last);
   }
 
   /** Analyses signal[start, start + n_fft) into this.row. */
@@ -127,6 +139,16 @@ export class PlainTsAnalyzer {
     row[c0 + 13] = Math.sqrt(sumSquares / n);
     row[c0 + 14] = first ? 0 : flux;
     row[c0 + 15] = first ? 0 : onset / nMels;
+    const p0 = c0 + 16;
+    for (let c = 0; c < 12; c++) row[p0 + c] = 0;
+    for (let i = 0; i < this.pitchFirst.length; i++) {
+      let peak = 0;
+      for (let k = this.pitchFirst[i]!; k <= this.pitchLast[i]!; k++) if (magnitude[k]! > peak) peak = magnitude[k]!;
+      row[p0 + (i % 12)] += Math.sqrt(peak);
+    }
+    let pitchMax = 0;
+    for (let c = 0; c < 12; c++) pitchMax = Math.max(pitchMax, row[p0 + c]!);
+    if (pitchMax > 0) for (let c = 0; c < 12; c++) row[p0 + c]! /= pitchMax;
     [this.magnitude, this.previousMagnitude] = [this.previousMagnitude, this.magnitude];
     [this.logmel, this.previousLogmel] = [this.previousLogmel, this.logmel];
     return row;

@@ -12,6 +12,7 @@ export const FEATURES = {
   rms: { key: "rms", column: (l: FrameLayout) => l.rms },
   flux: { key: "spectral_flux", column: (l: FrameLayout) => l.flux },
   onset: { key: "onset_strength", column: (l: FrameLayout) => l.onset },
+  pitchclass: { key: "pitch_class", column: (l: FrameLayout) => l.pitchClass },
 } as const;
 
 export type FeatureName = keyof typeof FEATURES;

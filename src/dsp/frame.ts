@@ -11,6 +11,7 @@ export interface FrameLayout {
   rms: number;
   flux: number;
   onset: number;
+  pitchClass: readonly [number, number];
 }
 
 /** One analysis frame, as the oracle, models and dashboard consume it. */
@@ -32,6 +33,11 @@ export interface FeatureFrame {
   flux: number;
   /** Mean rectified log-mel rise since the previous frame, dB. */
   onset: number;
+  /**
+   * 12 pitch classes from C by semitone peaks (C2..C7), scaled so the strongest is 1: sharper
+   * than chroma where notes are close (bass chords), given a long enough frame.
+   */
+  pitchClass: Float32Array;
 }
 
 /** Copies a kernel row into a FeatureFrame (allocates: main thread only). */
@@ -47,5 +53,6 @@ export function frameFromRow(row: Float32Array, layout: FrameLayout, index: numb
     rms: row[layout.rms]!,
     flux: row[layout.flux]!,
     onset: row[layout.onset]!,
+    pitchClass: slice(layout.pitchClass),
   };
 }

@@ -29,6 +29,7 @@ interface DspExports {
   offsetRms(a: number): number;
   offsetFlux(a: number): number;
   offsetOnset(a: number): number;
+  offsetPitchClass(a: number): number;
   nonFiniteCount(a: number): number;
   firstNonFiniteIndex(a: number): number;
   melFilterbankPointer(a: number): number;
@@ -95,6 +96,7 @@ export class FeatureExtractor {
       rms: x.offsetRms(h),
       flux: x.offsetFlux(h),
       onset: x.offsetOnset(h),
+      pitchClass: [x.offsetPitchClass(h), 12],
     };
     // Memory no longer grows after createAnalyzer, so these views stay valid.
     const buffer = x.memory.buffer;
