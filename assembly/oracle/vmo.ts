@@ -61,8 +61,12 @@ class IntPool {
 export class SharedFrames {
   readonly input: StaticArray<f64>;
   readonly mask: i32;
-  readonly stamp: StaticArray<i32>;
-  readonly value: StaticArray<f64>;
+  /**
+   * The kept distances, one 16-byte slot per ring position: the i32 stamp at byte 0, the
+   * f64 distance at byte 8. Stamp and value side by side cost one cache miss per lookup,
+   * not two: a bank's root scans look up thousands of slots spread over the whole window.
+   */
+  readonly slots: StaticArray<f64>;
   /** The current input's serial number; a ring entry is valid when its stamp equals it. */
   epoch: i32 = 0;
   // The closest of a run of consecutive global frames to the current input (first on
@@ -77,21 +81,25 @@ export class SharedFrames {
   constructor(stride: i32, ringPow2: i32) {
     this.input = new StaticArray<f64>(stride);
     this.mask = ringPow2 - 1;
-    this.stamp = new StaticArray<i32>(ringPow2);
-    this.value = new StaticArray<f64>(ringPow2);
-    this.stamp.fill(-1);
+    this.slots = new StaticArray<f64>(2 * ringPow2);
+    this.clearStamps();
   }
 
   /** A new input frame was written: every kept distance is stale. */
   next(): void {
     // After 2^31 frames (290 days at 86 frames/s) the serial would repeat: clear instead.
     if (this.epoch == i32.MAX_VALUE) {
-      this.stamp.fill(-1);
+      this.clearStamps();
       this.rangeEpoch = -1;
       this.epoch = 0;
     } else {
       this.epoch++;
     }
+  }
+
+  private clearStamps(): void {
+    const base = changetype<usize>(this.slots);
+    for (let k = 0; k <= this.mask; k++) store<i32>(base + ((<usize>k) << 4), -1);
   }
 }
 
@@ -279,13 +287,13 @@ export class Oracle {
    * distance, and nothing is kept (a larger threshold of the bank may need the true
    * distance). Infinity: no bound (cosine, or a scan that must see every distance).
    */
-  @inline private sharedDistance(t: i32, inputNorm: f64, stamps: usize, values: usize, mask: i32, epoch: i32, slotBase: i32, norms: usize, pruneBeyond: f64): f64 {
-    const slot = <usize>((slotBase + t) & mask);
-    if (load<i32>(stamps + (slot << 2)) == epoch) return load<f64>(values + (slot << 3));
+  @inline private sharedDistance(t: i32, inputNorm: f64, slots: usize, mask: i32, epoch: i32, slotBase: i32, norms: usize, pruneBeyond: f64): f64 {
+    const at = slots + ((<usize>((slotBase + t) & mask)) << 4);
+    if (load<i32>(at) == epoch) return load<f64>(at, 8);
     if (Math.abs(inputNorm - load<f64>(norms + ((<usize>t) << 3))) > pruneBeyond) return Infinity;
     const d = this.computeDistance(t, inputNorm);
-    store<i32>(stamps + (slot << 2), epoch);
-    store<f64>(values + (slot << 3), d);
+    store<i32>(at, epoch);
+    store<f64>(at, d, 8);
     return d;
   }
 
@@ -346,8 +354,7 @@ export class Oracle {
     let candidate = 0;
     // In a bank, the kept distances (hoisted once: the walks below are the hot loops).
     const shared = this.shared;
-    const stamps: usize = shared === null ? 0 : changetype<usize>(shared.stamp);
-    const values: usize = shared === null ? 0 : changetype<usize>(shared.value);
+    const slots: usize = shared === null ? 0 : changetype<usize>(shared.slots);
     const mask = shared === null ? 0 : shared.mask;
     const epoch = shared === null ? 0 : shared.epoch;
     const threshold = this.threshold;
@@ -372,7 +379,7 @@ export class Oracle {
         if (shared.rangeEpoch != epoch || shared.rangeFirst != g || shared.rangeCount != cap) {
           let m = Infinity, arg = NONE;
           for (let t = first; t < first + cap; t++) {
-            const d = this.sharedDistance(t, inputNorm, stamps, values, mask, epoch, slotBase, norms, Infinity);
+            const d = this.sharedDistance(t, inputNorm, slots, mask, epoch, slotBase, norms, Infinity);
             if (d < m) { m = d; arg = t; }
           }
           shared.rangeEpoch = epoch;
@@ -390,7 +397,7 @@ export class Oracle {
         const targets = changetype<usize>(this.rootTargets.data);
         for (let r = roots - cap; r < roots; r++) {
           const t = load<i32>(targets + ((<usize>r) << 2));
-          const d = shared === null ? this.computeDistance(t, inputNorm) : this.sharedDistance(t, inputNorm, stamps, values, mask, epoch, slotBase, norms, pruneBeyond);
+          const d = shared === null ? this.computeDistance(t, inputNorm) : this.sharedDistance(t, inputNorm, slots, mask, epoch, slotBase, norms, pruneBeyond);
           if (d < threshold && d < bestDistance) {
             best = t;
             bestDistance = d;
@@ -399,7 +406,7 @@ export class Oracle {
       } else {
         for (let e = this.trnHead.get(k); e != NONE; e = this.edgeNext.get(e)) {
           const t = this.edgeTarget.get(e);
-          const d = shared === null ? this.computeDistance(t, inputNorm) : this.sharedDistance(t, inputNorm, stamps, values, mask, epoch, slotBase, norms, pruneBeyond);
+          const d = shared === null ? this.computeDistance(t, inputNorm) : this.sharedDistance(t, inputNorm, slots, mask, epoch, slotBase, norms, pruneBeyond);
           if (d < threshold && d < bestDistance) {
             best = t;
             bestDistance = d;
