@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeWav } from "../src/audio/wav.ts";
-import { applyLinear, fitLinear, modeStrength } from "../src/models/emotion/baseline.ts";
+import { applyLinear, fitLinear, modeStrength, triadQuality } from "../src/models/emotion/baseline.ts";
 import { nearestEmotion, quadrantOf } from "../src/models/emotion/circumplex.ts";
 import { composePiece, TEST_PROGRAMS, TEST_TEMPO_BANDS } from "../src/models/emotion/composer.ts";
 import { buildEmotionCorpus, labelPiece } from "../src/models/emotion/corpus.ts";
@@ -53,6 +53,13 @@ describe("cue model and circumplex", () => {
     expect(modeStrength(triad(4))).toBeGreaterThan(0);
     expect(modeStrength(triad(3))).toBeLessThan(0);
     expect(modeStrength(triad(4)) - modeStrength(triad(3))).toBeGreaterThan(0.15);
+    // Triad quality: the same in every key, and its sign is the chord's.
+    const rotate = (p: number[], k: number) => p.map((_, i) => p[(i + 12 - k) % 12]!);
+    for (let k = 0; k < 12; k++) {
+      expect(triadQuality(rotate(triad(4), k))).toBeCloseTo(0.95, 6);
+      expect(triadQuality(rotate(triad(3), k))).toBeCloseTo(-0.95, 6);
+    }
+    expect(triadQuality(new Float32Array([9, 9, ...triad(3)]), 2)).toBeCloseTo(-0.95, 6); // reads at an offset
   });
 });
 

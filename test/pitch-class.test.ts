@@ -1,20 +1,10 @@
 // The pitch-class profile: the kernel's semitone-peak descriptor.
 import { describe, expect, it } from "vitest";
+import { chord } from "./chord.ts";
 import { analyzeSignal } from "../src/dsp/kernels.ts";
 
 const sr = 16000;
 
-/** Notes (MIDI) as harmonic tones (8 partials, 1/h amplitudes), `seconds` long. */
-function chord(midis: number[], seconds: number, start = 0): Float32Array {
-  const x = new Float32Array(Math.round((start + seconds) * sr));
-  for (const midi of midis) {
-    const f0 = 440 * 2 ** ((midi - 69) / 12);
-    for (let h = 1; h <= 8 && f0 * h < sr / 2; h++) {
-      for (let i = Math.round(start * sr); i < x.length; i++) x[i] += (0.1 / h) * Math.sin((2 * Math.PI * f0 * h * i) / sr);
-    }
-  }
-  return x;
-}
 
 function meanProfile(x: Float32Array, nFft: number, which: "pitchClass"): number[] {
   const m = analyzeSignal(x, { sampleRate: sr, nFft, hop: 500, nMels: 16, nMfcc: 4 });

@@ -3,6 +3,7 @@
 
 import { ANALYZE_HELP, runAnalyze } from "./analyze.ts";
 import { UsageError } from "./args.ts";
+import { ModelInputError } from "../models/errors.ts";
 import { FACE_HELP, runFace } from "./face.ts";
 import { MAPPING_HELP, runMapping } from "./mapping.ts";
 import { ORACLE_HELP, ORACLE_PLOT_HELP, runOracle, runOraclePlot } from "./oracle.ts";
@@ -62,6 +63,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) {
       process.stderr.write(`moodwire: ${err.message}\n`);
       return err.exitCode;
+    }
+    // A model the user can fix (wrong folder, trained by an older moodwire): one line.
+    if (err instanceof ModelInputError) {
+      process.stderr.write(`moodwire: ${err.message}\n`);
+      return 2;
     }
     // parseArgs reports unknown or malformed flags with a readable message.
     if ((err as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS")) {

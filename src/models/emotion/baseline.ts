@@ -3,7 +3,7 @@
 //   loudness     mean RMS in dB
 //   onset rate   mean onset strength (how much new energy arrives)
 //   brightness   spectral centroid of the mean log-mel, in mel bands
-//   mode         best major minus best minor Krumhansl-Kessler key-profile correlation of the mean chroma
+//   mode         best major minus best minor Krumhansl-Kessler key-profile correlation of the mean pitch-class profile
 
 import { FRAME_CHANNELS } from "./frontend.ts";
 
@@ -32,6 +32,21 @@ export function estimateKey(chroma: ArrayLike<number>): { tonic: number; strengt
     if (Math.max(ma, mi) > best) { best = Math.max(ma, mi); tonic = k; }
   }
   return { tonic, strength: major - minor };
+}
+
+/**
+ * Triad quality of one 12-bin pitch-class profile (C = 0) at `at`: the best-matching major
+ * triad's sum minus the best minor triad's, over all 12 roots (so it does not depend on the
+ * key). Positive when the sounding chord is major, negative when minor.
+ */
+export function triadQuality(profile: ArrayLike<number>, at = 0): number {
+  let major = -Infinity, minor = -Infinity;
+  for (let r = 0; r < 12; r++) {
+    const root = profile[at + r]!, fifth = profile[at + ((r + 7) % 12)]!;
+    major = Math.max(major, root + profile[at + ((r + 4) % 12)]! + fifth);
+    minor = Math.max(minor, root + profile[at + ((r + 3) % 12)]! + fifth);
+  }
+  return major - minor;
 }
 
 /** Major-vs-minor strength of a 12-bin chroma, in [-2, 2]. */

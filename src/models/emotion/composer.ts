@@ -123,11 +123,17 @@ export function composePiece(random: Random, seconds: number, split: Split): Pie
       const root = Math.max(48, 12 * Math.floor((s.cues.register - 12) / 12)) + s.tonic;
       const chord = [0, 2, 4].map((k) => root + scale[(degree + k) % 7]! + 12 * Math.floor((degree + k) / 7));
       if (s.cues.mode < 0 && degree === 4) chord[1]! += 1; // V in minor: major third (leading tone)
-      if (random() < dissonance) chord.push(chord[0]! + 1, chord[0]! + 6); // minor second and tritone
       const chordEnd = Math.min(s.end, t + 2 * beat * Math.max(0.5, s.cues.articulation));
       const chordVelocity = Math.round(s.cues.velocity * 0.6);
+      // Dissonance is graded in every chord, not drawn per chord: a minor second above the
+      // root grows with it, then a tritone joins. So the roughness a listener hears in any
+      // one chord is the section's, and the label (cues.ts) describes what is sounding.
+      const voices = chord.map((note) => [note, chordVelocity]);
+      const second = Math.round(chordVelocity * Math.min(1, 2 * dissonance)), tritone = Math.round(chordVelocity * Math.max(0, 2 * dissonance - 1));
+      if (second > 0) voices.push([chord[0]! + 1, second]);
+      if (tritone > 0) voices.push([chord[0]! + 6, tritone]);
       if (chordEnd - t >= 0.02) {
-        for (const note of chord) ev.push([t * 1000, 0x91, clampNote(note), chordVelocity], [chordEnd * 1000 - 1, 0x81, clampNote(note), 0]);
+        for (const [note, velocity] of voices) ev.push([t * 1000, 0x91, clampNote(note!), velocity!], [chordEnd * 1000 - 1, 0x81, clampNote(note!), 0]);
       }
       // Melody: eighth notes (some rests) drifting in the section's contour direction, mostly
       // on the chord's own notes.

@@ -1,5 +1,5 @@
 // The music emotion network: three 1-D conv blocks over a 3 s window of frames (log-mel,
-// key-relative chroma, RMS, onset, mode strength), global average pooling, a dense layer, and two heads: valence and
+// key-relative pitch classes, RMS, onset, mode strength), global average pooling, a dense layer, and two heads: valence and
 // arousal (tanh, [-1, 1]) and the Russell quadrant (softmax over Q1..Q4).
 
 import { tf } from "../tf.ts";

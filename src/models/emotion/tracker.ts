@@ -9,7 +9,7 @@ import { AudioFeed } from "../../dsp/audio-feed.ts";
 import { loadModel } from "../io.ts";
 import { tf } from "../tf.ts";
 import { nearestEmotion, QUADRANTS, type Quadrant } from "./circumplex.ts";
-import { createEmotionExtractor, FRAME_CHANNELS, frameChannels, MODEL_CHANNELS, prepareWindow, type EmotionFrontEnd } from "./frontend.ts";
+import { EmotionAnalysis, FRAME_CHANNELS, MODEL_CHANNELS, prepareWindow, type EmotionFrontEnd } from "./frontend.ts";
 import type { EmotionMetadata } from "./train.ts";
 import { ModelInputError } from "../errors.ts";
 
@@ -33,8 +33,7 @@ export class EmotionTracker {
   private readonly ring: Float32Array;
   private readonly rawWindow: Float32Array;
   private readonly window: Float32Array;
-  private readonly chroma = new Float64Array(12);
-  private readonly raw: Float32Array;
+  private readonly pitchClasses = new Float64Array(12);
   private ringStart = 0;
   private frames = 0;
   private smoothed: { valence: number; arousal: number; q: number[] } | undefined;
@@ -48,6 +47,8 @@ export class EmotionTracker {
   }
 
   constructor(model: tf.LayersModel, metadata: EmotionMetadata, options: { inputRate?: number } = {}) {
+    const channels = model.inputs[0]?.shape[2];
+    if (channels !== MODEL_CHANNELS) throw new ModelInputError(`this emotion model takes ${channels} channels per frame, this moodwire's front end gives ${MODEL_CHANNELS}: retrain it with npx moodwire train emotion`);
     this.model = model;
     this.frontEnd = metadata.frontEnd;
     this.alpha = metadata.smoothing.alpha;
@@ -55,9 +56,7 @@ export class EmotionTracker {
     this.ring = new Float32Array(f.windowFrames * FRAME_CHANNELS);
     this.rawWindow = new Float32Array(f.windowFrames * FRAME_CHANNELS);
     this.window = new Float32Array(f.windowFrames * MODEL_CHANNELS);
-    this.raw = new Float32Array(FRAME_CHANNELS);
-    const extractor = createEmotionExtractor(f);
-    this.feed = new AudioFeed(options.inputRate ?? f.sampleRate, extractor, (row) => { frameChannels(row, extractor, this.raw, 0); this.pushFrame(this.raw); });
+    this.feed = new AudioFeed(options.inputRate ?? f.sampleRate, new EmotionAnalysis(f), (row) => this.pushFrame(row));
     // Frames before the stream began count as "the mean" (0 after standardisation), as in training.
   }
 
@@ -70,7 +69,7 @@ export class EmotionTracker {
     this.feed.push(samples);
   }
 
-  /** One frame of raw channels (frameChannels layout). */
+  /** One frame of raw channels (EmotionAnalysis's layout). */
   pushFrame(channels: ArrayLike<number>): void {
     const f = this.frontEnd, c = FRAME_CHANNELS, at = this.ringStart * c;
     for (let j = 0; j < c; j++) {
@@ -98,7 +97,7 @@ export class EmotionTracker {
     const split = this.ringStart * c;
     this.rawWindow.set(this.ring.subarray(split), 0);
     this.rawWindow.set(this.ring.subarray(0, split), size - split);
-    prepareWindow(this.rawWindow, Math.min(this.frames, f.windowFrames), f, this.window, 0, this.chroma);
+    prepareWindow(this.rawWindow, Math.min(this.frames, f.windowFrames), f, this.window, 0, this.pitchClasses);
     const [va, q] = tf.tidy(() => (this.model.predict(tf.tensor3d(this.window, [1, f.windowFrames, MODEL_CHANNELS])) as tf.Tensor[]).map((x) => Array.from(x.dataSync())));
     const a = this.alpha;
     this.smoothed = this.smoothed === undefined

@@ -66,9 +66,9 @@ export function channelStatistics(songs: SongFrames[]): { mean: number[]; std: n
   for (const s of songs) for (let k = 0; k < s.frames; k++, n++) for (let j = 0; j < c; j++) { const v = s.data[k * c + j]!; sum[j] += v; squares[j] += v * v; }
   const mean = Array.from(sum, (v) => v / Math.max(1, n));
   const std = Array.from(squares, (v, j) => Math.sqrt(Math.max(1e-6, v / Math.max(1, n) - mean[j]! ** 2)));
-  // Chroma bins are rotated per window (key-relative), so they share one mean and deviation.
-  const chromaMean = mean.slice(64, 76).reduce((a, b) => a + b, 0) / 12, chromaStd = std.slice(64, 76).reduce((a, b) => a + b, 0) / 12;
-  for (let j = 64; j < 76; j++) { mean[j] = chromaMean; std[j] = chromaStd; }
+  // Pitch-class bins are rotated per window (key-relative), so they share one mean and deviation.
+  const pitchMean = mean.slice(64, 76).reduce((a, b) => a + b, 0) / 12, pitchStd = std.slice(64, 76).reduce((a, b) => a + b, 0) / 12;
+  for (let j = 64; j < 76; j++) { mean[j] = pitchMean; std[j] = pitchStd; }
   return { mean, std };
 }
 
