@@ -11,11 +11,15 @@ import { log10x2 } from "./fastlog";
 const POWER_FLOOR: f64 = 1e-10;
 
 /**
- * The pitch-class profile's semitones: C2 (MIDI 36) to C6 (84), those below Nyquist.
- * Below C2 even an 8192-point frame at 16 kHz cannot tell neighbouring semitones apart.
+ * The semitone profile: C2 (MIDI 36) to C7 (96), those below Nyquist. Below C2 even an
+ * 8192-point frame at 16 kHz cannot tell neighbouring semitones apart. The pitch-class
+ * profile folds its first part, C2 to C6 (84): above C6 the overtones of lower notes
+ * outweigh the notes themselves.
  */
 const PITCH_LOW: i32 = 36;
-const PITCH_HIGH: i32 = 84;
+const PITCH_HIGH: i32 = 96;
+const PITCH_CLASS_HIGH: i32 = 84;
+export const N_SEMITONES: i32 = PITCH_HIGH - PITCH_LOW + 1;
 /** Each semitone's peak is sought within +-2.9% (half a semitone) of its frequency. */
 const PITCH_TOLERANCE: f64 = 0.029;
 
@@ -43,6 +47,7 @@ export class FrameAnalyzer {
   readonly offsetFlux: i32;
   readonly offsetOnset: i32;
   readonly offsetPitchClass: i32;
+  readonly offsetSemitones: i32;
   readonly stride: i32;
 
   /** Samples are written here by the host, then push(count) consumes them. */
@@ -85,7 +90,7 @@ export class FrameAnalyzer {
     const nBins = (nFft >> 1) + 1;
     const nBinsPadded = (nBins + 3) & ~3;
     const offsetChroma = nMels + nMfcc;
-    const stride = offsetChroma + N_CHROMA + 4 + N_CHROMA;
+    const stride = offsetChroma + N_CHROMA + 4 + N_CHROMA + N_SEMITONES;
     const maxFramesPerPush = maxBlock / hop + 1;
 
     this.sampleRate = sampleRate;
@@ -104,6 +109,7 @@ export class FrameAnalyzer {
     this.offsetFlux = offsetChroma + N_CHROMA + 2;
     this.offsetOnset = offsetChroma + N_CHROMA + 3;
     this.offsetPitchClass = offsetChroma + N_CHROMA + 4;
+    this.offsetSemitones = offsetChroma + N_CHROMA + 4 + N_CHROMA;
     this.stride = stride;
 
     this.maxBlock = maxBlock;
@@ -156,8 +162,8 @@ export class FrameAnalyzer {
     this.logmel = logmel;
     this.previousLogmel = previousLogmel;
     this.sums = new SpectralSums();
-    // Semitone -> bin range [first, last] for the pitch-class profile.
-    const count = PITCH_HIGH - PITCH_LOW + 1;
+    // Semitone -> bin range [first, last] for the semitone and pitch-class profiles.
+    const count = N_SEMITONES;
     this.pitchFirstBin = new StaticArray<i32>(count);
     this.pitchLastBin = new StaticArray<i32>(count);
     let used = 0;
@@ -270,7 +276,7 @@ export class FrameAnalyzer {
     this.computeLogmel(out);
     this.computeMfcc(out);
     this.computeChroma(out);
-    this.computePitchClass(out);
+    this.computePitchProfiles(out);
 
     store<f32>(out + ((<usize>this.offsetCentroid) << 2), <f32>spectral.centroid);
     store<f32>(out + ((<usize>this.offsetRms) << 2), <f32>Math.sqrt(sumSquares / <f64>this.nFft));
@@ -409,37 +415,71 @@ export class FrameAnalyzer {
   }
 
   /**
-   * The pitch-class profile: for each semitone from C2 to C6 the strongest bin within half
-   * a semitone of it, compressed (square root of the magnitude), summed per pitch class
-   * and normalised by the largest (a silent frame stays all zeros). Unlike librosa's
-   * chroma, whose filters spread every bin over neighbouring classes, a semitone counts
-   * only where the spectrum peaks on it, so with a long frame (8192 points at 16 kHz)
-   * the notes of a chord in the bass register are told apart (the emotion front end
-   * reads mode from it). moodwire's own descriptor: librosa has no equivalent.
+   * The semitone and pitch-class profiles. For each semitone from C2 to C7 the strongest
+   * spectral peak (a bin no lower than its neighbours) within half a semitone of it,
+   * compressed (square root of the magnitude): that is the
+   * semitone profile, normalised by its largest value. The pitch-class profile sums those of
+   * C2 to C6 per pitch class and is normalised by its largest class. A silent frame leaves
+   * both all zeros; semitones above Nyquist stay 0. Unlike librosa's chroma, whose filters
+   * spread every bin over neighbouring classes, a semitone counts only where the spectrum
+   * peaks on it, so with a long frame (8192 points at 16 kHz) the notes of a chord in the
+   * bass register are told apart, and the semitone profile keeps the octave: where the
+   * melody sits (register) and whether two notes a semitone apart sound together (a
+   * cluster). The emotion front end reads mode, register and dissonance from them.
+   * moodwire's own descriptors: librosa has no equivalent.
    */
-  private computePitchClass(out: usize): void {
-    const base = out + ((<usize>this.offsetPitchClass) << 2);
-    for (let c = 0; c < N_CHROMA; c++) store<f32>(base + ((<usize>c) << 2), 0);
-    const mag = changetype<usize>(this.magnitude);
+  private computePitchProfiles(out: usize): void {
+    const classes = out + ((<usize>this.offsetPitchClass) << 2);
+    const semitones = out + ((<usize>this.offsetSemitones) << 2);
+    for (let c = 0; c < N_CHROMA; c++) store<f32>(classes + ((<usize>c) << 2), 0);
+    for (let i = 0; i < N_SEMITONES; i++) store<f32>(semitones + ((<usize>i) << 2), 0);
     const firsts = changetype<usize>(this.pitchFirstBin), lasts = changetype<usize>(this.pitchLastBin);
+    const classCount = min(this.pitchCount, PITCH_CLASS_HIGH - PITCH_LOW + 1);
     let pitchClass = PITCH_LOW % N_CHROMA;
+    let maxSemitone: f32 = 0;
     for (let i = 0; i < this.pitchCount; i++) {
       const first = load<i32>(firsts + ((<usize>i) << 2)), last = load<i32>(lasts + ((<usize>i) << 2));
-      let peak: f64 = 0;
-      for (let k = first; k <= last; k++) peak = Math.max(peak, load<f64>(mag + ((<usize>k) << 3)));
-      const p = base + ((<usize>pitchClass) << 2);
-      store<f32>(p, load<f32>(p) + <f32>Math.sqrt(peak));
+      const value = <f32>Math.sqrt(this.localPeak(first, last));
+      store<f32>(semitones + ((<usize>i) << 2), value);
+      maxSemitone = max(maxSemitone, value);
+      if (i < classCount) {
+        const p = classes + ((<usize>pitchClass) << 2);
+        store<f32>(p, load<f32>(p) + value);
+      }
       pitchClass = pitchClass == N_CHROMA - 1 ? 0 : pitchClass + 1;
     }
-    let maxValue: f32 = 0;
-    for (let c = 0; c < N_CHROMA; c++) maxValue = max(maxValue, load<f32>(base + ((<usize>c) << 2)));
-    if (maxValue > 0) {
-      const inv: f32 = 1 / maxValue;
-      for (let c = 0; c < N_CHROMA; c++) {
-        const p = base + ((<usize>c) << 2);
-        store<f32>(p, load<f32>(p) * inv);
-      }
+    normaliseByMax(semitones, N_SEMITONES, maxSemitone);
+    let maxClass: f32 = 0;
+    for (let c = 0; c < N_CHROMA; c++) maxClass = max(maxClass, load<f32>(classes + ((<usize>c) << 2)));
+    normaliseByMax(classes, N_CHROMA, maxClass);
+  }
+
+  /**
+   * The largest local maximum of the magnitude in bins [first, last], 0 if none. Only peaks
+   * count: in the bass a semitone is 4 bins wide at 8192 points, and the flank of a
+   * neighbouring note's main lobe reaches into its half-semitone range.
+   */
+  private localPeak(first: i32, last: i32): f64 {
+    const mag = changetype<usize>(this.magnitude);
+    const top = this.nBins - 1;
+    let peak: f64 = 0;
+    for (let k = first; k <= last; k++) {
+      const m = load<f64>(mag + ((<usize>k) << 3));
+      const below = k > 0 ? load<f64>(mag + ((<usize>(k - 1)) << 3)) : 0;
+      const above = k < top ? load<f64>(mag + ((<usize>(k + 1)) << 3)) : 0;
+      if (m >= below && m >= above) peak = Math.max(peak, m);
     }
+    return peak;
+  }
+}
+
+/** Divides count float32 values at p by largest (left as they are if it is 0: silence). */
+function normaliseByMax(p: usize, count: i32, largest: f32): void {
+  if (largest <= 0) return;
+  const inv: f32 = 1 / largest;
+  for (let i = 0; i < count; i++) {
+    const q = p + ((<usize>i) << 2);
+    store<f32>(q, load<f32>(q) * inv);
   }
 }
 

@@ -25,6 +25,7 @@ export function offsetRms(a: FrameAnalyzer): i32 { return a.offsetRms; }
 export function offsetFlux(a: FrameAnalyzer): i32 { return a.offsetFlux; }
 export function offsetOnset(a: FrameAnalyzer): i32 { return a.offsetOnset; }
 export function offsetPitchClass(a: FrameAnalyzer): i32 { return a.offsetPitchClass; }
+export function offsetSemitones(a: FrameAnalyzer): i32 { return a.offsetSemitones; }
 
 // i32 (saturating) rather than f64: the worklet reads it every quantum, and an f64
 // return is boxed into a fresh heap number on the JS side.

@@ -40,6 +40,9 @@ describe("moodwire analyze", () => {
   it("prints only the requested features", async () => {
     const { stdout } = await moodwire(["analyze", ...args, "--features", "rms,onset"]);
     expect(Object.keys(JSON.parse(stdout)).filter((k) => Array.isArray(JSON.parse(stdout)[k]))).toEqual(["rms", "onset_strength"]);
+    const pitch = JSON.parse((await moodwire(["analyze", ...args, "--features", "pitchclass,semitones"])).stdout);
+    expect(pitch.pitch_class[0]).toHaveLength(12);
+    expect(pitch.semitones[0]).toHaveLength(61);
   });
 
   it("writes CSV with a header and one row per frame", async () => {

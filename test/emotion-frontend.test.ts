@@ -2,7 +2,8 @@
 // pitch-class profile) of the same audio, kept in step.
 import { describe, expect, it } from "vitest";
 import { chord } from "./chord.ts";
-import { EMOTION_FRONTEND, EmotionAnalysis, emotionFrames, FRAME_CHANNELS } from "../src/models/emotion/frontend.ts";
+import { SEMITONE_LOW } from "../src/dsp/frame.ts";
+import { CHANNEL, EMOTION_FRONTEND, EmotionAnalysis, emotionFrames, FRAME_CHANNELS } from "../src/models/emotion/frontend.ts";
 
 const sr = 16000;
 
@@ -11,13 +12,20 @@ describe("emotion front end", () => {
   it("keeps the long and the short analysis in step: a chord starting at 1 s reaches both in the same frame", () => {
     const x = chord([57, 61, 64], 1, 1); // A major from 1 s
     const { frames, data } = emotionFrames(x, sr, EMOTION_FRONTEND);
-    const c = FRAME_CHANNELS, loudness = (k: number) => data[k * c + 76]!, pitchA = (k: number) => data[k * c + 64 + 9]!;
-    const firstLoud = Array.from({ length: frames }, (_, k) => k).find((k) => loudness(k) > -60)!;
-    const firstPitch = Array.from({ length: frames }, (_, k) => k).find((k) => pitchA(k) > 0.5)!;
+    const c = FRAME_CHANNELS, loudness = (k: number) => data[k * c + CHANNEL.rms]!, pitchA = (k: number) => data[k * c + CHANNEL.pitchClass + 9]!;
+    // Both profiles are all zeros in silence, so the long analysis' first non-zero frame is the chord's.
+    const heard = (k: number) => Math.max(...data.subarray(k * c + CHANNEL.semitones, (k + 1) * c)) > 0;
+    const frameNumbers = Array.from({ length: frames }, (_, k) => k);
+    const firstLoud = frameNumbers.find((k) => loudness(k) > -60)!;
+    const firstPitch = frameNumbers.find(heard)!;
     // Frame k ends at k*hop + 2048 samples in both analyses: the first frame reaching past
     // 1 s (16000 samples) is k = 28 (ends at 16048).
     expect(firstLoud).toBe(28);
     expect(firstPitch).toBe(28);
+    // 48 samples of the chord make no spectral peak yet; one hop later A leads the profile
+    // and A3 its semitone.
+    expect(pitchA(29)).toBe(1);
+    expect(data[29 * c + CHANNEL.semitones + (57 - SEMITONE_LOW)]).toBeGreaterThan(0.9);
   });
 
   it("gives the same channels fed in blocks of any size as in one go", () => {

@@ -10,10 +10,10 @@ import { applyLinear, fitLinear, modeStrength, triadQuality } from "../src/model
 import { nearestEmotion, quadrantOf } from "../src/models/emotion/circumplex.ts";
 import { composePiece, TEST_PROGRAMS, TEST_TEMPO_BANDS } from "../src/models/emotion/composer.ts";
 import { buildEmotionCorpus, labelPiece } from "../src/models/emotion/corpus.ts";
-import { CUE_WEIGHTS, cueAffect, type MusicalCues } from "../src/models/emotion/cues.ts";
+import { CUE_NAMES, CUE_WEIGHTS, cueAffect, type MusicalCues } from "../src/models/emotion/cues.ts";
 import { readEmotionDataset } from "../src/models/emotion/dataset.ts";
 import { EMOTION_FRONTEND, MODEL_CHANNELS } from "../src/models/emotion/frontend.ts";
-import { buildEmotionModel } from "../src/models/emotion/model.ts";
+import { buildEmotionModel, EMOTION_ARCHITECTURE } from "../src/models/emotion/model.ts";
 import { EmotionTracker } from "../src/models/emotion/tracker.ts";
 import { buildWindows, channelStatistics, readSongFrames, SMOOTHING, type EmotionMetadata } from "../src/models/emotion/train.ts";
 import { seededRandom } from "../src/models/random.ts";
@@ -119,6 +119,11 @@ describe("datasets, training and the tracker", () => {
     expect(data.layout).toBe("deam");
     expect(data.train.map((s) => s.id)).toEqual(["1", "2", "3", "4"]);
     expect(data.train[0]!.labels).toHaveLength(16);
+    // corpus.json gives every label the cues behind it, the cue head's targets.
+    for (const label of data.train[0]!.labels) {
+      expect(label.cues).toHaveLength(CUE_NAMES.length);
+      for (const c of label.cues!) expect(Math.abs(c)).toBeLessThanOrEqual(1);
+    }
     const wav = readFileSync(join(dir, "corpus/audio/1.wav"));
     expect(wav.length).toBe(44 + 8 * 16000 * 2);
   }, 60_000);
@@ -166,15 +171,16 @@ describe("datasets, training and the tracker", () => {
   it("the live tracker sees exactly the training windows (same outputs at every 0.5 s) and leaks no tensors", async () => {
     const songs = await readSongFrames(readEmotionDataset(join(dir, "corpus")).train.slice(0, 1), EMOTION_FRONTEND);
     const f = { ...EMOTION_FRONTEND, ...channelStatistics(songs) };
-    const model = buildEmotionModel(f, 4);
-    const metadata = { kind: "moodwire-emotion", frontEnd: f, smoothing: SMOOTHING } as EmotionMetadata;
+    const model = buildEmotionModel(f, 4, CUE_NAMES.length);
+    const metadata = { kind: "moodwire-emotion", frontEnd: f, smoothing: SMOOTHING, architecture: { ...EMOTION_ARCHITECTURE, cues: CUE_NAMES } } as EmotionMetadata;
     const set = buildWindows(songs, f);
-    const [va] = tf.tidy(() => (model.predict(tf.tensor3d(set.x, [set.count, f.windowFrames, MODEL_CHANNELS])) as tf.Tensor[]).map((t) => Array.from(t.dataSync())));
+    expect(set.cues).toHaveLength(set.count * CUE_NAMES.length);
+    const [va, , cues] = tf.tidy(() => (model.predict(tf.tensor3d(set.x, [set.count, f.windowFrames, MODEL_CHANNELS])) as tf.Tensor[]).map((t) => Array.from(t.dataSync())));
     const { readAudioFile } = await import("../src/audio/decode.ts");
     const audio = await readAudioFile(join(dir, "corpus/audio/1.wav"));
     const tracker = new EmotionTracker(model, metadata, { inputRate: audio.sampleRate });
-    const updates: { t: number; v: number; a: number }[] = [];
-    tracker.onUpdate((u) => updates.push({ t: u.t, v: u.raw.valence, a: u.raw.arousal }));
+    const updates: { t: number; v: number; a: number; cues?: Record<string, number> }[] = [];
+    tracker.onUpdate((u) => updates.push({ t: u.t, v: u.raw.valence, a: u.raw.arousal, cues: u.cues }));
     const before = tf.memory().numTensors;
     for (let at = 0; at < audio.samples.length; at += 333) tracker.pushAudio(audio.samples.subarray(at, at + 333));
     expect(tf.memory().numTensors).toBe(before);
@@ -184,6 +190,9 @@ describe("datasets, training and the tracker", () => {
       expect(Math.abs(u.v - va![i * 2]!)).toBeLessThan(1e-4);
       expect(Math.abs(u.a - va![i * 2 + 1]!)).toBeLessThan(1e-4);
     });
+    // The cue head's outputs come named; the first update is not smoothed yet.
+    expect(Object.keys(updates[0]!.cues!)).toEqual(CUE_NAMES);
+    CUE_NAMES.forEach((name, j) => expect(updates[0]!.cues![name]).toBeCloseTo(cues![j]!, 4));
     model.dispose();
   }, 60_000);
 });
@@ -206,6 +215,7 @@ describe.runIf(existsSync(join(new URL("../models/emotion", import.meta.url).pat
     for (const p of emotion) {
       expect(Math.abs(p.valence)).toBeLessThanOrEqual(1);
       expect(["Q1", "Q2", "Q3", "Q4"]).toContain(p.quadrant);
+      expect(Object.keys(p.cues)).toEqual(CUE_NAMES);
     }
     const svg = readFileSync(plot, "utf8");
     expect(svg).toContain("<svg");

@@ -51,7 +51,8 @@ describe.runIf(hasPd)("Pure Data against the running engine", () => {
       "#X obj 100 100 print sources;",
       "#X obj 200 100 print face;",
       "#X obj 300 100 print music;",
-      "#X connect 0 0 1 0;", "#X connect 0 1 2 0;", "#X connect 0 7 3 0;", "#X connect 0 2 4 0;", "",
+      "#X obj 10 200 print cues;",
+      "#X connect 0 0 1 0;", "#X connect 0 1 2 0;", "#X connect 0 7 3 0;", "#X connect 0 2 4 0;", "#X connect 0 10 5 0;", "",
     ].join("\n"));
     const receiver = spawn("pd", ["-nogui", "-noaudio", "-nomidi", "-stderr", "-path", "bindings/pd", "-open", join(dir, "harness.pd")]);
     let printed = "";
@@ -67,6 +68,7 @@ describe.runIf(hasPd)("Pure Data against the running engine", () => {
     expect(printed).toMatch(/face: happy 0\.\d+/);
     expect(printed).toMatch(/music: -?[\d.e-]+ -?[\d.e-]+ Q[1-4] \w+ [\d.e-]+/);
     expect(printed).toMatch(/affect: -?[\d.e-]+ -?[\d.e-]+ Q[1-4] \w+ [\d.e-]+/);
+    expect(printed).toMatch(/cues:( -?[\d.e-]+){8}\s/);
     expect(printed).toMatch(/sources: (music face|face music|face)/);
     expect(engine.stderr()).toMatch(/\d+ face packets \(0 dropped\)/);
   });

@@ -35,7 +35,7 @@ export class PlainTsAnalyzer {
   private logmel: Float64Array;
   private previousLogmel: Float64Array;
   private framesDone = 0;
-  /** Pitch-class profile: each semitone's bin range, C2 (MIDI 36) up, as the kernel's. */
+  /** Semitone and pitch-class profiles: each semitone's bin range, C2 (MIDI 36) to C7, as the kernel's. */
   private readonly pitchFirst: Int32Array;
   private readonly pitchLast: Int32Array;
   readonly row: Float32Array;
@@ -47,7 +47,7 @@ export class PlainTsAnalyzer {
     this.nBins = nFft / 2 + 1;
     this.nMels = nMels;
     this.nMfcc = nMfcc;
-    this.stride = nMels + nMfcc + 12 + 4 + 12;
+    this.stride = nMels + nMfcc + 12 + 4 + 12 + 61;
     this.fft = new FFT(nFft);
     this.spectrum = Float64Array.from(this.fft.createComplexArray());
     this.frame = new Float64Array(nFft);
@@ -76,7 +76,7 @@ export class PlainTsAnalyzer {
     this.previousLogmel = new Float64Array(nMels);
     this.row = new Float32Array(this.stride);
     const first: number[] = [], last: number[] = [];
-    for (let midi = 36; midi <= 84; midi++) {
+    for (let midi = 36; midi <= 96; midi++) {
       const centre = (440 * 2 ** ((midi - 69) / 12) * nFft) / sampleRate, reach = Math.max(0.5, centre * 0.029);
       if (Math.ceil(centre + reach) >= this.nBins) break;
       first.push(Math.floor(centre - reach));
@@ -140,12 +140,20 @@ export class PlainTsAnalyzer {
     row[c0 + 14] = first ? 0 : flux;
     row[c0 + 15] = first ? 0 : onset / nMels;
     const p0 = c0 + 16;
-    for (let c = 0; c < 12; c++) row[p0 + c] = 0;
+    const s0 = p0 + 12;
+    for (let c = 0; c < 12 + 61; c++) row[p0 + c] = 0;
+    let semitoneMax = 0;
     for (let i = 0; i < this.pitchFirst.length; i++) {
       let peak = 0;
-      for (let k = this.pitchFirst[i]!; k <= this.pitchLast[i]!; k++) if (magnitude[k]! > peak) peak = magnitude[k]!;
-      row[p0 + (i % 12)] += Math.sqrt(peak);
+      for (let k = this.pitchFirst[i]!; k <= this.pitchLast[i]!; k++) {
+        const m = magnitude[k]!, below = k > 0 ? magnitude[k - 1]! : 0, above = k < nBins - 1 ? magnitude[k + 1]! : 0;
+        if (m >= below && m >= above && m > peak) peak = m;
+      }
+      row[s0 + i] = Math.sqrt(peak);
+      semitoneMax = Math.max(semitoneMax, row[s0 + i]!);
+      if (i <= 84 - 36) row[p0 + (i % 12)] += Math.sqrt(peak);
     }
+    if (semitoneMax > 0) for (let i = 0; i < 61; i++) row[s0 + i]! /= semitoneMax;
     let pitchMax = 0;
     for (let c = 0; c < 12; c++) pitchMax = Math.max(pitchMax, row[p0 + c]!);
     if (pitchMax > 0) for (let c = 0; c < 12; c++) row[p0 + c]! /= pitchMax;

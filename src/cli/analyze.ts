@@ -28,7 +28,8 @@ FILE is WAV (8/16/24/32-bit PCM, 32/64-bit float, any channels, mixed to mono)
 or FLAC / Ogg Vorbis / Opus / MP3, read at its own sample rate.
 
 Options:
-  --features LIST   comma-separated: logmel,mfcc,chroma,centroid,rms,flux,onset,pitchclass
+  --features LIST   comma-separated: logmel,mfcc,chroma,centroid,rms,flux,onset,pitchclass,
+                    semitones
                     (default: logmel,mfcc,chroma,centroid,rms)
   --n-fft N         FFT size, a power of two 256..8192 (default 2048)
   --hop N           samples between frames (default 512)

@@ -93,6 +93,10 @@ export function formatEmotionScores(model: EmotionScores, baseline: EmotionScore
     `model confusion (rows: true Q1..Q4, columns: predicted)`,
     ...model.confusion.map((row, i) => `  Q${i + 1} ${row.map((v) => String(v).padStart(6)).join("")}`),
   ];
+  if (model.cues) {
+    lines.push("", "what the cue head hears       RMSE     r^2");
+    for (const [name, s] of Object.entries(model.cues)) lines.push(`  ${name.padEnd(24)} ${f(s.rmse)} ${f(s.r2)}`);
+  }
   return lines.join("\n");
 }
 

@@ -13,6 +13,7 @@ export const FEATURES = {
   flux: { key: "spectral_flux", column: (l: FrameLayout) => l.flux },
   onset: { key: "onset_strength", column: (l: FrameLayout) => l.onset },
   pitchclass: { key: "pitch_class", column: (l: FrameLayout) => l.pitchClass },
+  semitones: { key: "semitones", column: (l: FrameLayout) => l.semitones },
 } as const;
 
 export type FeatureName = keyof typeof FEATURES;

@@ -12,7 +12,12 @@ export interface FrameLayout {
   flux: number;
   onset: number;
   pitchClass: readonly [number, number];
+  semitones: readonly [number, number];
 }
+
+/** The semitone profile's range: MIDI 36 (C2) to 96 (C7). */
+export const SEMITONE_LOW = 36;
+export const N_SEMITONES = 61;
 
 /** One analysis frame, as the oracle, models and dashboard consume it. */
 export interface FeatureFrame {
@@ -34,10 +39,15 @@ export interface FeatureFrame {
   /** Mean rectified log-mel rise since the previous frame, dB. */
   onset: number;
   /**
-   * 12 pitch classes from C by semitone peaks (C2..C7), scaled so the strongest is 1: sharper
+   * 12 pitch classes from C by semitone peaks (C2..C6), scaled so the strongest is 1: sharper
    * than chroma where notes are close (bass chords), given a long enough frame.
    */
   pitchClass: Float32Array;
+  /**
+   * The semitone peaks themselves, MIDI 36 (C2) to 96 (C7), square-rooted and scaled so the
+   * strongest is 1 (0 above Nyquist and in silence): pitch with its octave.
+   */
+  semitones: Float32Array;
 }
 
 /** Copies a kernel row into a FeatureFrame (allocates: main thread only). */
@@ -54,5 +64,6 @@ export function frameFromRow(row: Float32Array, layout: FrameLayout, index: numb
     flux: row[layout.flux]!,
     onset: row[layout.onset]!,
     pitchClass: slice(layout.pitchClass),
+    semitones: slice(layout.semitones),
   };
 }

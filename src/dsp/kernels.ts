@@ -8,7 +8,7 @@
 
 import { readFileSync } from "node:fs";
 import { resolveDspConfig, type DspConfig, type DspOptions } from "./config.ts";
-import type { FrameLayout } from "./frame.ts";
+import { N_SEMITONES, type FrameLayout } from "./frame.ts";
 
 const WASM_PATH = new URL("../../bindings/wasm/dsp.wasm", import.meta.url);
 
@@ -30,6 +30,7 @@ interface DspExports {
   offsetFlux(a: number): number;
   offsetOnset(a: number): number;
   offsetPitchClass(a: number): number;
+  offsetSemitones(a: number): number;
   nonFiniteCount(a: number): number;
   firstNonFiniteIndex(a: number): number;
   melFilterbankPointer(a: number): number;
@@ -97,6 +98,7 @@ export class FeatureExtractor {
       flux: x.offsetFlux(h),
       onset: x.offsetOnset(h),
       pitchClass: [x.offsetPitchClass(h), 12],
+      semitones: [x.offsetSemitones(h), N_SEMITONES],
     };
     // Memory no longer grows after createAnalyzer, so these views stay valid.
     const buffer = x.memory.buffer;

@@ -230,6 +230,7 @@ export class Engine {
         signal("audio.arousal", e.arousal, e.time);
         signal("audio.quadrant", e.quadrant, e.time);
         signal("audio.emotion", e.emotion, e.time);
+        for (const [cue, value] of Object.entries(e.cues ?? {})) signal(`audio.cue.${cue}`, value, e.time);
         this.affect.music(e.valence, e.arousal, e.confidence, this.now());
         break;
       case "face": {

@@ -18,7 +18,7 @@ export type EngineEvent =
   | { type: "sound"; time: number; labels: string[]; probabilities: number[] }
   | { type: "soundEvent"; time: number; label: string; phase: "start" | "end"; confidence: number; onset: number; offset?: number }
   /** Music emotion, every 0.5 s. */
-  | { type: "emotion"; time: number; valence: number; arousal: number; quadrant: Quadrant; emotion: string; confidence: number }
+  | { type: "emotion"; time: number; valence: number; arousal: number; quadrant: Quadrant; emotion: string; confidence: number; cues?: Record<string, number> }
   /** Every face packet (and state changes from the face tracker's timer). `gestures`: FaceOSC gestures in this packet. */
   | { type: "face"; time: number; found: boolean; emotion: FaceEmotion; confidence: number; au: ActionUnits; changed: boolean; gestures: [string, number][] }
   | { type: "affect"; state: AffectState }

@@ -7,6 +7,7 @@ import type { OscOut, OscValue } from "../bridges/osc-out.ts";
 import { AU_ORDER } from "../face/emotion.ts";
 import type { EngineEvent } from "./events.ts";
 import type { EngineHealth } from "./engine.ts";
+import { CUE_NAMES, CUE_POLES } from "../models/emotion/cues.ts";
 
 export const OSC_ADDRESSES: { address: string; args: string; rate: string }[] = [
   { address: "/moodwire/audio/features", args: "f rms, f centroid (Hz), f flux, f onset (dB)", rate: "10 Hz" },
@@ -16,6 +17,7 @@ export const OSC_ADDRESSES: { address: string; args: string; rate: string }[] = 
   { address: "/moodwire/sound/probabilities", args: "f probability x N", rate: "every 0.256 s" },
   { address: "/moodwire/sound/event", args: "s label, i 1 start / 0 end, f confidence", rate: "on each onset and offset" },
   { address: "/moodwire/music/emotion", args: "f valence, f arousal, s quadrant (Q1..Q4), s emotion, f confidence", rate: "2 Hz" },
+  { address: "/moodwire/music/cues", args: CUE_NAMES.map((name) => `f ${name} (${CUE_POLES[name].join(" -1 .. 1 ")})`).join(", "), rate: "2 Hz (models with a cue head)" },
   { address: "/moodwire/face/found", args: "i 1 / 0", rate: "on change" },
   { address: "/moodwire/face/state", args: "s state (happy, neutral, sad, ...), f confidence", rate: "on change and 2 Hz" },
   { address: "/moodwire/face/au", args: "f AU1 AU4 AU6 AU12 AU15 AU25 AU26 (0..1)", rate: "every face frame" },
@@ -73,6 +75,7 @@ export class OscPublisher {
         break;
       case "emotion":
         osc.send("/moodwire/music/emotion", [event.valence, event.arousal, event.quadrant, event.emotion, event.confidence]);
+        if (event.cues) osc.send("/moodwire/music/cues", CUE_NAMES.map((name) => event.cues![name] ?? 0));
         break;
       case "face":
         if (event.found !== this.lastFound) {

@@ -122,7 +122,7 @@ export class AnalysisPipeline {
     tracker.onUpdate((u) => {
       const sounding = this.recentRms >= SILENCE_RMS;
       const confidence = sounding ? Math.max(...u.quadrantProbabilities) : 0;
-      emit({ type: "emotion", time: origin + u.t, valence: u.valence, arousal: u.arousal, quadrant: u.quadrant, emotion: u.emotion, confidence });
+      emit({ type: "emotion", time: origin + u.t, valence: u.valence, arousal: u.arousal, quadrant: u.quadrant, emotion: u.emotion, confidence, ...(u.cues ? { cues: u.cues } : {}) });
     });
     return { pushAudio: (b) => tracker.pushAudio(b), dispose: () => tracker.dispose() };
   }

@@ -6,12 +6,15 @@ import { EmotionTracker } from "./tracker.ts";
 import type { EmotionMetadata } from "./train.ts";
 import { ARTEMIS_EMOTIONS } from "./circumplex.ts";
 
-export interface EmotionPoint { t: number; valence: number; arousal: number; quadrant: string; emotion: string }
+export interface EmotionPoint { t: number; valence: number; arousal: number; quadrant: string; emotion: string; cues?: Record<string, number> }
 
 export function analyzeEmotion(model: tf.LayersModel, metadata: EmotionMetadata, samples: Float32Array, sampleRate: number): EmotionPoint[] {
   const tracker = new EmotionTracker(model, metadata, { inputRate: sampleRate });
   const out: EmotionPoint[] = [];
-  tracker.onUpdate((u) => out.push({ t: u.t, valence: round3(u.valence), arousal: round3(u.arousal), quadrant: u.quadrant, emotion: u.emotion }));
+  tracker.onUpdate((u) => out.push({
+    t: u.t, valence: round3(u.valence), arousal: round3(u.arousal), quadrant: u.quadrant, emotion: u.emotion,
+    ...(u.cues ? { cues: Object.fromEntries(Object.entries(u.cues).map(([name, v]) => [name, round3(v)])) } : {}),
+  }));
   tracker.pushAudio(samples);
   return out;
 }

@@ -5,7 +5,7 @@
 //   brightness   spectral centroid of the mean log-mel, in mel bands
 //   mode         best major minus best minor Krumhansl-Kessler key-profile correlation of the mean pitch-class profile
 
-import { FRAME_CHANNELS } from "./frontend.ts";
+import { CHANNEL, FRAME_CHANNELS } from "./frontend.ts";
 
 const MAJOR_PROFILE = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88];
 const MINOR_PROFILE = [6.33, 2.68, 3.52, 5.38, 2.6, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17];
@@ -62,10 +62,10 @@ export function describeWindow(frames: Float32Array, from: number, to: number): 
   let loudness = 0, onset = 0;
   const mel = new Array(64).fill(0), chroma = new Array(12).fill(0);
   for (let k = Math.max(0, from); k < to; k++) {
-    for (let m = 0; m < 64; m++) mel[m] += frames[k * c + m]! / n;
-    for (let j = 0; j < 12; j++) chroma[j] += frames[k * c + 64 + j]! / n;
-    loudness += frames[k * c + 76]! / n;
-    onset += frames[k * c + 77]! / n;
+    for (let m = 0; m < 64; m++) mel[m] += frames[k * c + CHANNEL.logmel + m]! / n;
+    for (let j = 0; j < 12; j++) chroma[j] += frames[k * c + CHANNEL.pitchClass + j]! / n;
+    loudness += frames[k * c + CHANNEL.rms]! / n;
+    onset += frames[k * c + CHANNEL.onset]! / n;
   }
   const power = mel.map((db) => 10 ** (db / 10));
   const total = power.reduce((s, v) => s + v, 0);

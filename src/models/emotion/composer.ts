@@ -66,7 +66,7 @@ const MINOR = [0, 2, 3, 5, 7, 8, 10];
 const PROGRESSION = [0, 3, 4, 0]; // scale degrees of chord roots: I IV V I
 
 /** Cues at time t: each section's values, ramped over the first second of the next. */
-export function cuesAt(piece: Piece, t: number): MusicalCues {
+export function cuesAt(piece: Pick<Piece, "sections">, t: number): MusicalCues {
   const i = Math.max(0, piece.sections.findIndex((s) => t >= s.start && t < s.end));
   const s = piece.sections[i]!;
   const previous = piece.sections[i - 1];

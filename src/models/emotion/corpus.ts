@@ -18,7 +18,7 @@ import { decodeWav, encodeWav } from "../../audio/wav.ts";
 import { readFileSync, rmSync } from "node:fs";
 import { seededRandom } from "../random.ts";
 import { composePiece, cuesAt, TEST_PROGRAMS, TEST_TEMPO_BANDS, type Piece, type Split } from "./composer.ts";
-import { CUE_WEIGHTS, cueAffect } from "./cues.ts";
+import { CUE_WEIGHTS, cueAffect, scaledCues } from "./cues.ts";
 import { ModelInputError } from "../errors.ts";
 
 export const SOUNDFONT = "/usr/share/sounds/sf2/FluidR3_GM.sf2";
@@ -54,6 +54,21 @@ export function renderMidi(midiPath: string, wavPath: string): Float32Array {
     throw new MissingSynthError(`fluidsynth did not run (${result.error?.message ?? result.stderr.trim()}): install the Debian package fluidsynth`);
   }
   return decodeWav(readFileSync(wavPath)).samples;
+}
+
+/**
+ * The cues behind each label, from a corpus' corpus.json (its pieces' sections): the emotion
+ * model learns them as a second task, so it is told which cue moved, not only their sum.
+ * Labels of songs the file does not describe are left without cues.
+ */
+export function attachCorpusCues(corpusJson: string, songs: { id: string; labels: { time: number; cues?: number[] }[] }[]): void {
+  const corpus = JSON.parse(corpusJson) as { pieces?: { id: string; sections: Piece["sections"] }[] };
+  const pieces = new Map((corpus.pieces ?? []).map((p) => [p.id, p]));
+  for (const song of songs) {
+    const piece = pieces.get(song.id);
+    if (!piece) continue;
+    for (const label of song.labels) label.cues = scaledCues(cuesAt(piece, label.time - 1e-6));
+  }
 }
 
 /** Labels at 0.5 s, 1 s, ... up to the piece's end: the cue model on the sounding cues. */

@@ -36,6 +36,19 @@ export const CUE_SCALES = {
 };
 
 export type CueName = keyof typeof CUE_SCALES;
+/** The cues in a fixed order: the emotion model's cue head predicts them in this order. */
+export const CUE_NAMES = Object.keys(CUE_SCALES) as CueName[];
+
+/** What -1 and +1 mean for each scaled cue. */
+export const CUE_POLES: Record<CueName, [string, string]> = {
+  mode: ["minor", "major"], tempo: ["slow", "fast"], register: ["low", "high"], dynamics: ["soft", "loud"],
+  articulation: ["legato", "staccato"], brightness: ["dark", "bright"], consonance: ["dissonant", "consonant"], contour: ["falling", "rising"],
+};
+
+/** Every cue scaled to [-1, 1], in CUE_NAMES order. */
+export function scaledCues(c: MusicalCues): number[] {
+  return CUE_NAMES.map((name) => CUE_SCALES[name](c));
+}
 
 /** Weights (each row sums to 1 in absolute value). Signs: which way a cue pushes. */
 export const CUE_WEIGHTS: { valence: Partial<Record<CueName, number>>; arousal: Partial<Record<CueName, number>> } = {

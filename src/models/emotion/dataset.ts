@@ -3,7 +3,8 @@
 //    song_id,sample_15000ms,sample_15500ms,... (values in [-1, 1]); audio <song_id>.mp3/.wav
 //  - PMEmo: dynamic_annotations.csv with musicId,frameTime,Arousal(mean),Valence(mean)
 //    (values in [0, 1], mapped to [-1, 1]); audio <musicId>.mp3
-//  - moodwire's own corpus (DEAM's layout plus split.json).
+//  - moodwire's own corpus (DEAM's layout plus split.json, and corpus.json whose cues
+//    become a second training target).
 // Files are found anywhere under the folder, so the datasets' nested layouts work as unpacked.
 
 import { readdirSync, readFileSync } from "node:fs";
@@ -11,8 +12,15 @@ import { basename, extname, join } from "node:path";
 import { AUDIO_EXTENSIONS } from "../../audio/decode.ts";
 import { seededRandom, shuffled } from "../random.ts";
 import { ModelInputError } from "../errors.ts";
+import { attachCorpusCues } from "./corpus.ts";
 
-export interface EmotionLabel { time: number; valence: number; arousal: number }
+export interface EmotionLabel {
+  time: number;
+  valence: number;
+  arousal: number;
+  /** moodwire's corpus only: the cues behind the label, scaled to [-1, 1] (cues.ts CUE_NAMES order). */
+  cues?: number[];
+}
 export interface EmotionSong { id: string; audio: string; labels: EmotionLabel[] }
 export interface EmotionDataset { layout: "deam" | "pmemo"; train: EmotionSong[]; test: EmotionSong[] }
 
@@ -84,6 +92,8 @@ export function readEmotionDataset(dir: string, seed = 1, testFraction = 0.2): E
   const songs = [...labels].filter(([id]) => audio.has(id)).map(([id, l]) => ({ id, audio: audio.get(id)!, labels: l.sort((a, b) => a.time - b.time) }))
     .sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }));
   if (songs.length === 0) throw new ModelInputError(`${dir}: no annotated song has an audio file named after its id`);
+  const corpusFile = find("corpus.json");
+  if (corpusFile) attachCorpusCues(readFileSync(corpusFile, "utf8"), songs);
   const splitFile = find("split.json");
   if (splitFile) {
     const split = JSON.parse(readFileSync(splitFile, "utf8")) as { train: string[]; test: string[] };

@@ -20,6 +20,7 @@
 // over 3 s told the mode in 84% of windows where the key finder did in 75%.
 
 import { FeatureExtractor, frameCount, type RowSink } from "../../dsp/kernels.ts";
+import { N_SEMITONES } from "../../dsp/frame.ts";
 import { resampleSignal } from "../../dsp/resample.ts";
 import { estimateKey, triadQuality } from "./baseline.ts";
 import { ModelInputError } from "../errors.ts";
@@ -39,14 +40,15 @@ export interface EmotionFrontEnd {
   std: number[];
 }
 
-export const FRAME_CHANNELS = 64 + 12 + 2;
+/** Where each part of a frame sits in its channels. */
+export const CHANNEL = { logmel: 0, pitchClass: 64, rms: 76, onset: 77, semitones: 78 } as const;
+export const FRAME_CHANNELS = CHANNEL.semitones + N_SEMITONES;
 /**
  * What the model sees per frame: the frame channels (pitch classes key-relative), the
  * window's mode strength, and the frame's triad quality.
  */
 export const MODEL_CHANNELS = FRAME_CHANNELS + 2;
-/** Where the pitch-class profile starts in a frame's channels. */
-const PITCH = 64;
+const PITCH = CHANNEL.pitchClass;
 
 export const EMOTION_FRONTEND: EmotionFrontEnd = {
   sampleRate: 16000, nFft: 2048, pitchFft: 8192, hop: 500, nMels: 64, windowFrames: 96, stepFrames: 16,
@@ -58,8 +60,8 @@ const BLOCK = 4000;
 
 /**
  * Audio at the front end's rate in, one row of FRAME_CHANNELS raw (unstandardised) values
- * per hop out: log-mel, pitch-class profile, RMS (dB) and onset strength. Allocates only
- * in the constructor.
+ * per hop out: log-mel, pitch-class profile, RMS (dB), onset strength and the semitone
+ * profile (see CHANNEL). Allocates only in the constructor.
  */
 export class EmotionAnalysis {
   readonly config: { readonly sampleRate: number };
@@ -82,19 +84,24 @@ export class EmotionAnalysis {
     const common = { sampleRate: f.sampleRate, hop: f.hop, nMfcc: 1, fmin: 0, fmax: f.sampleRate / 2 };
     this.spectral = new FeatureExtractor({ ...common, nFft: f.nFft, nMels: f.nMels }, { maxBlock: BLOCK });
     this.pitch = new FeatureExtractor({ ...common, nFft: f.pitchFft, nMels: 8 }, { maxBlock: BLOCK });
-    this.pending = new Float32Array((Math.ceil(BLOCK / f.hop) + 1) * 12);
-    const { logmel, rms, onset } = this.spectral.layout, [pitchAt] = this.pitch.layout.pitchClass;
+    // Per pending frame: 12 pitch classes, then the semitones.
+    const pitchWidth = 12 + N_SEMITONES;
+    this.pending = new Float32Array((Math.ceil(BLOCK / f.hop) + 1) * pitchWidth);
+    const { logmel, rms, onset } = this.spectral.layout, [classesAt] = this.pitch.layout.pitchClass, [semitonesAt] = this.pitch.layout.semitones;
     this.takePitch = (row) => {
-      this.pending.set(row.subarray(pitchAt, pitchAt + 12), this.pendingWritten * 12);
+      const at = this.pendingWritten * pitchWidth;
+      this.pending.set(row.subarray(classesAt, classesAt + 12), at);
+      this.pending.set(row.subarray(semitonesAt, semitonesAt + N_SEMITONES), at + 12);
       this.pendingWritten++;
     };
     this.takeSpectral = (row, k) => {
-      const out = this.row;
-      out.set(row.subarray(logmel[0], logmel[0] + logmel[1]), 0);
-      out.set(this.pending.subarray(this.pendingRead * 12, this.pendingRead * 12 + 12), PITCH);
+      const out = this.row, at = this.pendingRead * pitchWidth;
+      out.set(row.subarray(logmel[0], logmel[0] + logmel[1]), CHANNEL.logmel);
+      out.set(this.pending.subarray(at, at + 12), CHANNEL.pitchClass);
+      out.set(this.pending.subarray(at + 12, at + pitchWidth), CHANNEL.semitones);
       this.pendingRead++;
-      out[PITCH + 12] = 20 * Math.log10(Math.max(1e-5, row[rms]!));
-      out[PITCH + 13] = row[onset]!;
+      out[CHANNEL.rms] = 20 * Math.log10(Math.max(1e-5, row[rms]!));
+      out[CHANNEL.onset] = row[onset]!;
       this.onRow(out, k);
     };
     // In step: the long frame k ends where the short frame k ends.

@@ -1,13 +1,16 @@
 // The music emotion network: three 1-D conv blocks over a 3 s window of frames (log-mel,
-// key-relative pitch classes, RMS, onset, mode strength), global average pooling, a dense layer, and two heads: valence and
-// arousal (tanh, [-1, 1]) and the Russell quadrant (softmax over Q1..Q4).
+// key-relative pitch classes, RMS, onset, semitones, mode strength, triad quality), global average pooling, a dense layer,
+// and two heads: valence and arousal (tanh, [-1, 1]) and the Russell quadrant (softmax over Q1..Q4). Trained on
+// moodwire's corpus it has a third head, the cues behind the labels (tanh, one per cue): a second task that tells the
+// network which cue moved (mode, consonance, register ...), not only their weighted sum.
 
 import { tf } from "../tf.ts";
 import { MODEL_CHANNELS, type EmotionFrontEnd } from "./frontend.ts";
 
 export const EMOTION_ARCHITECTURE = { filters: [48, 48, 48], kernel: [5, 5, 3], hidden: 32, dropout: 0.3 };
 
-export function buildEmotionModel(f: EmotionFrontEnd, seed = 1): tf.LayersModel {
+/** cues: how many cue outputs (0: none, e.g. for DEAM, whose labels have no cues). */
+export function buildEmotionModel(f: EmotionFrontEnd, seed = 1, cues = 0): tf.LayersModel {
   const input = tf.input({ name: "frames", shape: [f.windowFrames, MODEL_CHANNELS] });
   let x: tf.SymbolicTensor = input;
   EMOTION_ARCHITECTURE.filters.forEach((filters, i) => {
@@ -21,5 +24,7 @@ export function buildEmotionModel(f: EmotionFrontEnd, seed = 1): tf.LayersModel 
   const hidden = tf.layers.dense({ name: "hidden", units: EMOTION_ARCHITECTURE.hidden, activation: "relu", kernelInitializer: tf.initializers.heNormal({ seed: seed + 10 }) }).apply(x) as tf.SymbolicTensor;
   const va = tf.layers.dense({ name: "valence_arousal", units: 2, activation: "tanh" }).apply(hidden) as tf.SymbolicTensor;
   const quadrant = tf.layers.dense({ name: "quadrant", units: 4, activation: "softmax" }).apply(hidden) as tf.SymbolicTensor;
-  return tf.model({ name: "moodwire-emotion", inputs: input, outputs: [va, quadrant] });
+  const outputs = [va, quadrant];
+  if (cues > 0) outputs.push(tf.layers.dense({ name: "cues", units: cues, activation: "tanh" }).apply(hidden) as tf.SymbolicTensor);
+  return tf.model({ name: "moodwire-emotion", inputs: input, outputs });
 }

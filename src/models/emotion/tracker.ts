@@ -12,6 +12,7 @@ import { nearestEmotion, QUADRANTS, type Quadrant } from "./circumplex.ts";
 import { EmotionAnalysis, FRAME_CHANNELS, MODEL_CHANNELS, prepareWindow, type EmotionFrontEnd } from "./frontend.ts";
 import type { EmotionMetadata } from "./train.ts";
 import { ModelInputError } from "../errors.ts";
+import type { CueName } from "./cues.ts";
 
 export interface EmotionUpdate {
   /** Seconds since the start of the stream (end of the window). */
@@ -22,6 +23,12 @@ export interface EmotionUpdate {
   /** Smoothed quadrant probabilities, Q1..Q4. */
   quadrantProbabilities: number[];
   emotion: string;
+  /**
+   * What the model hears of each musical cue, [-1, 1] (mode: -1 minor .. 1 major; tempo:
+   * -1 slow .. 1 fast; see cues.ts), smoothed like valence; only models with a cue head
+   * (trained on moodwire's corpus).
+   */
+  cues?: Record<CueName, number>;
   /** Unsmoothed model outputs. */
   raw: { valence: number; arousal: number };
 }
@@ -36,7 +43,9 @@ export class EmotionTracker {
   private readonly pitchClasses = new Float64Array(12);
   private ringStart = 0;
   private frames = 0;
-  private smoothed: { valence: number; arousal: number; q: number[] } | undefined;
+  private smoothed: { valence: number; arousal: number; q: number[]; cues: number[] } | undefined;
+  /** The cue head's names, in output order (empty without one). */
+  private readonly cueNames: CueName[];
   private readonly listeners: ((u: EmotionUpdate) => void)[] = [];
   private readonly feed: AudioFeed;
 
@@ -52,6 +61,7 @@ export class EmotionTracker {
     this.model = model;
     this.frontEnd = metadata.frontEnd;
     this.alpha = metadata.smoothing.alpha;
+    this.cueNames = model.outputs.length > 2 ? (metadata.architecture.cues ?? []) as CueName[] : [];
     const f = this.frontEnd;
     this.ring = new Float32Array(f.windowFrames * FRAME_CHANNELS);
     this.rawWindow = new Float32Array(f.windowFrames * FRAME_CHANNELS);
@@ -98,16 +108,18 @@ export class EmotionTracker {
     this.rawWindow.set(this.ring.subarray(split), 0);
     this.rawWindow.set(this.ring.subarray(0, split), size - split);
     prepareWindow(this.rawWindow, Math.min(this.frames, f.windowFrames), f, this.window, 0, this.pitchClasses);
-    const [va, q] = tf.tidy(() => (this.model.predict(tf.tensor3d(this.window, [1, f.windowFrames, MODEL_CHANNELS])) as tf.Tensor[]).map((x) => Array.from(x.dataSync())));
-    const a = this.alpha;
-    this.smoothed = this.smoothed === undefined
-      ? { valence: va![0]!, arousal: va![1]!, q: q! }
-      : { valence: a * va![0]! + (1 - a) * this.smoothed.valence, arousal: a * va![1]! + (1 - a) * this.smoothed.arousal, q: q!.map((p, i) => a * p + (1 - a) * this.smoothed!.q[i]!) };
-    const s = this.smoothed;
+    const [va, q, cues = []] = tf.tidy(() => (this.model.predict(tf.tensor3d(this.window, [1, f.windowFrames, MODEL_CHANNELS])) as tf.Tensor[]).map((x) => Array.from(x.dataSync())));
+    const a = this.alpha, previous = this.smoothed;
+    const mix = (now: number, before: number | undefined) => (before === undefined ? now : a * now + (1 - a) * before);
+    const s = (this.smoothed = {
+      valence: mix(va![0]!, previous?.valence), arousal: mix(va![1]!, previous?.arousal),
+      q: q!.map((p, i) => mix(p, previous?.q[i])), cues: cues.map((c, i) => mix(c, previous?.cues[i])),
+    });
     const update: EmotionUpdate = {
       t, valence: s.valence, arousal: s.arousal, quadrant: QUADRANTS[s.q.indexOf(Math.max(...s.q))]!, quadrantProbabilities: s.q,
       emotion: nearestEmotion(s.valence, s.arousal), raw: { valence: va![0]!, arousal: va![1]! },
     };
+    if (this.cueNames.length) update.cues = Object.fromEntries(this.cueNames.map((name, i) => [name, s.cues[i]!])) as Record<CueName, number>;
     for (const l of this.listeners) l(update);
   }
 

@@ -9,8 +9,9 @@ import { tf } from "../tf.ts";
 import { applyLinear, describeWindow, fitLinear, DESCRIPTORS } from "./baseline.ts";
 import { QUADRANTS, quadrantOf, type Quadrant } from "./circumplex.ts";
 import type { EmotionDataset, EmotionSong } from "./dataset.ts";
-import { EMOTION_FRONTEND, emotionFrames, FRAME_CHANNELS, lastFrameAt, MODEL_CHANNELS, writeWindow, type EmotionFrontEnd } from "./frontend.ts";
+import { CHANNEL, EMOTION_FRONTEND, emotionFrames, FRAME_CHANNELS, lastFrameAt, MODEL_CHANNELS, writeWindow, type EmotionFrontEnd } from "./frontend.ts";
 import { buildEmotionModel, EMOTION_ARCHITECTURE } from "./model.ts";
+import { CUE_NAMES } from "./cues.ts";
 
 export interface SongFrames { id: string; frames: number; data: Float32Array; labels: EmotionSong["labels"] }
 
@@ -20,6 +21,8 @@ export interface WindowSet {
   va: Float32Array;
   /** count x 4 one-hot. */
   quadrant: Float32Array;
+  /** count x CUE_NAMES.length when every label has its cues (moodwire's corpus). */
+  cues?: Float32Array;
   descriptors: number[][];
   count: number;
 }
@@ -32,6 +35,8 @@ export interface EmotionScores {
   /** confusion[true][predicted], Q1..Q4. */
   confusion: number[][];
   windows: number;
+  /** How well the cue head hears each cue (models with one, on moodwire's corpus). */
+  cues?: Record<string, DimensionScores>;
 }
 
 export const SMOOTHING = { alpha: 0.5 };
@@ -39,7 +44,7 @@ export const SMOOTHING = { alpha: 0.5 };
 export interface EmotionMetadata {
   kind: "moodwire-emotion";
   frontEnd: EmotionFrontEnd;
-  architecture: typeof EMOTION_ARCHITECTURE;
+  architecture: typeof EMOTION_ARCHITECTURE & { cues?: string[] };
   /** Exponential smoothing of valence/arousal and quadrant probabilities per 0.5 s update. */
   smoothing: typeof SMOOTHING;
   baseline: { descriptors: readonly string[]; valence: number[]; arousal: number[] };
@@ -67,8 +72,9 @@ export function channelStatistics(songs: SongFrames[]): { mean: number[]; std: n
   const mean = Array.from(sum, (v) => v / Math.max(1, n));
   const std = Array.from(squares, (v, j) => Math.sqrt(Math.max(1e-6, v / Math.max(1, n) - mean[j]! ** 2)));
   // Pitch-class bins are rotated per window (key-relative), so they share one mean and deviation.
-  const pitchMean = mean.slice(64, 76).reduce((a, b) => a + b, 0) / 12, pitchStd = std.slice(64, 76).reduce((a, b) => a + b, 0) / 12;
-  for (let j = 64; j < 76; j++) { mean[j] = pitchMean; std[j] = pitchStd; }
+  const p = CHANNEL.pitchClass;
+  const pitchMean = mean.slice(p, p + 12).reduce((a, b) => a + b, 0) / 12, pitchStd = std.slice(p, p + 12).reduce((a, b) => a + b, 0) / 12;
+  for (let j = p; j < p + 12; j++) { mean[j] = pitchMean; std[j] = pitchStd; }
   return { mean, std };
 }
 
@@ -76,6 +82,7 @@ export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet
   const labelled = songs.flatMap((s) => s.labels.filter((l) => lastFrameAt(l.time, f) >= 0 && lastFrameAt(l.time, f) < s.frames).map((l) => ({ s, l })));
   const size = f.windowFrames * MODEL_CHANNELS, count = labelled.length;
   const x = new Float32Array(count * size), va = new Float32Array(count * 2), quadrant = new Float32Array(count * 4);
+  const nCues = CUE_NAMES.length, cues = count > 0 && labelled.every(({ l }) => l.cues) ? new Float32Array(count * nCues) : undefined;
   const descriptors: number[][] = [];
   const scratch = new Float32Array(f.windowFrames * FRAME_CHANNELS);
   labelled.forEach(({ s, l }, i) => {
@@ -84,34 +91,40 @@ export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet
     va[i * 2] = l.valence;
     va[i * 2 + 1] = l.arousal;
     quadrant[i * 4 + QUADRANTS.indexOf(quadrantOf(l.valence, l.arousal))] = 1;
+    cues?.set(l.cues!, i * nCues);
     descriptors.push(describeWindow(s.data, last - f.windowFrames + 1, last + 1));
   });
-  return { x, va, quadrant, descriptors, count };
+  return { x, va, quadrant, cues, descriptors, count };
 }
 
-/** Model outputs for every window: [valence, arousal] and quadrant probabilities. */
-export function predictWindows(model: tf.LayersModel, set: WindowSet, f: EmotionFrontEnd, batch = 256): { va: Float32Array; quadrant: Float32Array } {
-  const size = f.windowFrames * MODEL_CHANNELS;
-  const va = new Float32Array(set.count * 2), quadrant = new Float32Array(set.count * 4);
+/** Model outputs for every window: [valence, arousal], quadrant probabilities and (with a cue head) the cues. */
+export function predictWindows(model: tf.LayersModel, set: WindowSet, f: EmotionFrontEnd, batch = 256): { va: Float32Array; quadrant: Float32Array; cues?: Float32Array } {
+  const size = f.windowFrames * MODEL_CHANNELS, nCues = model.outputs.length > 2 ? CUE_NAMES.length : 0;
+  const va = new Float32Array(set.count * 2), quadrant = new Float32Array(set.count * 4), cues = nCues ? new Float32Array(set.count * nCues) : undefined;
   for (let at = 0; at < set.count; at += batch) {
     const n = Math.min(batch, set.count - at);
     tf.tidy(() => {
-      const [v, q] = model.predict(tf.tensor3d(set.x.subarray(at * size, (at + n) * size), [n, f.windowFrames, MODEL_CHANNELS])) as tf.Tensor[];
+      const [v, q, c] = model.predict(tf.tensor3d(set.x.subarray(at * size, (at + n) * size), [n, f.windowFrames, MODEL_CHANNELS])) as tf.Tensor[];
       va.set(v!.dataSync(), at * 2);
       quadrant.set(q!.dataSync(), at * 4);
+      if (cues) cues.set(c!.dataSync(), at * nCues);
     });
   }
-  return { va, quadrant };
+  return { va, quadrant, cues };
+}
+
+/** RMSE and r^2 of column d of two count x width arrays. */
+function dimensionScores(truth: ArrayLike<number>, predicted: ArrayLike<number>, width: number, d: number): DimensionScores {
+  const n = truth.length / width;
+  let se = 0, mean = 0, variance = 0;
+  for (let i = 0; i < n; i++) mean += truth[i * width + d]! / n;
+  for (let i = 0; i < n; i++) { se += (truth[i * width + d]! - predicted[i * width + d]!) ** 2; variance += (truth[i * width + d]! - mean) ** 2; }
+  return { rmse: Math.sqrt(se / Math.max(1, n)), r2: variance > 0 ? 1 - se / variance : 0 };
 }
 
 export function scoreEmotion(truth: Float32Array, predicted: ArrayLike<number>, predictedQuadrant: (i: number) => Quadrant): EmotionScores {
   const n = truth.length / 2;
-  const dim = (d: number): DimensionScores => {
-    let se = 0, mean = 0, variance = 0;
-    for (let i = 0; i < n; i++) mean += truth[i * 2 + d]! / n;
-    for (let i = 0; i < n; i++) { se += (truth[i * 2 + d]! - predicted[i * 2 + d]!) ** 2; variance += (truth[i * 2 + d]! - mean) ** 2; }
-    return { rmse: Math.sqrt(se / n), r2: variance > 0 ? 1 - se / variance : 0 };
-  };
+  const dim = (d: number) => dimensionScores(truth, predicted, 2, d);
   const confusion = QUADRANTS.map(() => [0, 0, 0, 0]);
   let correct = 0;
   for (let i = 0; i < n; i++) {
@@ -124,10 +137,12 @@ export function scoreEmotion(truth: Float32Array, predicted: ArrayLike<number>, 
 
 export function scoreModel(model: tf.LayersModel, set: WindowSet, f: EmotionFrontEnd): EmotionScores {
   const out = predictWindows(model, set, f);
-  return scoreEmotion(set.va, out.va, (i) => {
+  const scores = scoreEmotion(set.va, out.va, (i) => {
     const q = out.quadrant.subarray(i * 4, i * 4 + 4);
     return QUADRANTS[q.indexOf(Math.max(...q))]!;
   });
+  if (out.cues && set.cues) scores.cues = Object.fromEntries(CUE_NAMES.map((name, d) => [name, dimensionScores(set.cues!, out.cues!, CUE_NAMES.length, d)]));
+  return scores;
 }
 
 export function scoreBaseline(weights: { valence: number[]; arousal: number[] }, set: WindowSet): EmotionScores {
@@ -144,6 +159,8 @@ export interface TrainEmotionOptions {
   learningRate: number;
   seed: number;
   corpusSeed: number | null;
+  /** Learn the cues as a second task when the corpus has them (default true). */
+  cueHead?: boolean;
   onLoad?: (done: number, total: number, what: string) => void;
   onProgress?: (p: { epoch: number; epochs: number; batch: number; batches: number; loss: number; validationRmse?: number }) => void;
 }
@@ -164,10 +181,11 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
     valence: fitLinear(fit.descriptors, Array.from({ length: fit.count }, (_, i) => fit.va[i * 2]!)),
     arousal: fitLinear(fit.descriptors, Array.from({ length: fit.count }, (_, i) => fit.va[i * 2 + 1]!)),
   };
-  const model = buildEmotionModel(f, o.seed);
-  model.compile({ optimizer: tf.train.adam(o.learningRate), loss: ["meanSquaredError", "categoricalCrossentropy"] });
+  const nCues = o.cueHead !== false && fit.cues ? CUE_NAMES.length : 0;
+  const model = buildEmotionModel(f, o.seed, nCues);
+  model.compile({ optimizer: tf.train.adam(o.learningRate), loss: ["meanSquaredError", "categoricalCrossentropy", ...(nCues ? ["meanSquaredError"] : [])] });
   const size = f.windowFrames * MODEL_CHANNELS;
-  const xb = new Float32Array(o.batchSize * size), vb = new Float32Array(o.batchSize * 2), qb = new Float32Array(o.batchSize * 4);
+  const xb = new Float32Array(o.batchSize * size), vb = new Float32Array(o.batchSize * 2), qb = new Float32Array(o.batchSize * 4), cb = new Float32Array(o.batchSize * nCues);
   let best = { rmse: Infinity, epoch: 0, weights: [] as tf.Tensor[] };
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const ids = shuffled(random, Array.from({ length: fit.count }, (_, i) => i));
@@ -179,10 +197,12 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
         xb.set(fit.x.subarray(id * size, (id + 1) * size), i * size);
         vb.set(fit.va.subarray(id * 2, id * 2 + 2), i * 2);
         qb.set(fit.quadrant.subarray(id * 4, id * 4 + 4), i * 4);
+        if (nCues) cb.set(fit.cues!.subarray(id * nCues, (id + 1) * nCues), i * nCues);
       });
       const n = batch.length;
       const xs = tf.tensor3d(xb.subarray(0, n * size), [n, f.windowFrames, MODEL_CHANNELS]);
       const ys = [tf.tensor2d(vb.subarray(0, n * 2), [n, 2]), tf.tensor2d(qb.subarray(0, n * 4), [n, 4])];
+      if (nCues) ys.push(tf.tensor2d(cb.subarray(0, n * nCues), [n, nCues]));
       const losses = (await model.trainOnBatch(xs, ys)) as number[];
       tf.dispose([xs, ...ys]);
       total += losses[0]!;
@@ -199,7 +219,7 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
   model.setWeights(best.weights);
   tf.dispose(best.weights);
   const metadata: EmotionMetadata = {
-    kind: "moodwire-emotion", frontEnd: f, architecture: EMOTION_ARCHITECTURE, smoothing: SMOOTHING, baseline,
+    kind: "moodwire-emotion", frontEnd: f, architecture: { ...EMOTION_ARCHITECTURE, ...(nCues ? { cues: CUE_NAMES } : {}) }, smoothing: SMOOTHING, baseline,
     corpus: { layout: o.dataset.layout, seed: o.corpusSeed, trainSongs: o.dataset.train.length, testSongs: o.dataset.test.length },
     training: { epochs: o.epochs, bestEpoch: best.epoch, validationRmse: best.rmse, seconds: Math.round((Date.now() - started) / 1000) },
   };
