@@ -23,6 +23,7 @@ import { logmelFrames, type SedFrontEnd } from "./frontend.ts";
 import { HIDDEN_LAYER, LOGITS_LAYER, SED_ARCHITECTURE, sedInput, sedLayers } from "./model.ts";
 import { loadRehearsal, saveRehearsal, type RehearsalSet } from "./rehearsal.ts";
 import { trainEpoch, type SedMetadata } from "./train.ts";
+import { AUGMENT_DEFAULTS, type AugmentOptions } from "./augment.ts";
 import { ModelInputError } from "../errors.ts";
 
 export type LearnMode = "adapter" | "transfer";
@@ -38,6 +39,8 @@ export interface LearnOptions {
   mixesPerExample: number;
   learningRate: number;
   seed: number;
+  /** Augment the mixtures as training does (augment.ts); false: as they are. Default on. */
+  augment?: AugmentOptions | false;
   onProgress?: (p: { epoch: number; epochs: number; batch: number; batches: number; loss: number }) => void;
 }
 
@@ -188,12 +191,14 @@ export async function learnNewClass(options: LearnOptions): Promise<SedMetadata>
   const examples = await readExamples(options.examples, f);
   const classes = metadata.classes.length;
   const model = buildLearner(base, f, classes, options.mode);
+  const augment = options.augment === undefined ? AUGMENT_DEFAULTS : options.augment;
   model.compile({ optimizer: tf.train.adam(options.learningRate), loss: "binaryCrossentropy" });
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     // Fresh mixtures every epoch: new positions, gains and backgrounds for each clip.
     const set = learningSet(rehearsal, examples, options.mixesPerExample, f, random);
     await trainEpoch(model, set, shuffled(random, Array.from({ length: set.count }, (_, i) => i)), 32, f,
-      (batch, batches, loss) => options.onProgress?.({ epoch, epochs: options.epochs, batch, batches, loss }));
+      (batch, batches, loss) => options.onProgress?.({ epoch, epochs: options.epochs, batch, batches, loss }),
+      augment ? { random, options: augment } : undefined);
   }
   const learned: SedMetadata = {
     ...metadata,

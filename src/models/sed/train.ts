@@ -3,7 +3,8 @@
 
 import { tf } from "../tf.ts";
 import { saveModel } from "../io.ts";
-import { seededRandom, shuffled } from "../random.ts";
+import { seededRandom, shuffled, type Random } from "../random.ts";
+import { AUGMENT_DEFAULTS, augmentPatch, type AugmentOptions } from "./augment.ts";
 import { readSplit, toPatches, logmelStatistics, type PatchSet } from "./dataset.ts";
 import { EVENT_RULE } from "./events.ts";
 import { SED_FRONTEND, type SedFrontEnd } from "./frontend.ts";
@@ -21,7 +22,7 @@ export interface SedMetadata {
   eventRule: typeof EVENT_RULE;
   architecture: typeof SED_ARCHITECTURE & { adapter?: { units: number; learned: string } };
   corpus: { seed: number | null; trainScenes: number; testScenes: number };
-  training: { epochs: number; bestEpoch: number; validationSegmentF1: number; seconds: number; batchSize: number; learningRate: number; patchFraction: number };
+  training: { epochs: number; bestEpoch: number; validationSegmentF1: number; seconds: number; batchSize: number; learningRate: number; patchFraction: number; augment?: AugmentOptions | false };
   evaluation?: { split: string; scores: SedScores };
   /** Set by `learn`: the class added and how. */
   learned?: { label: string; mode: string; examples: number; epochs: number; seconds: number; base: string };
@@ -38,6 +39,8 @@ export interface TrainSedOptions {
   seed: number;
   /** Fraction of the training patches drawn (fresh) each epoch: neighbours overlap by 75%. */
   patchFraction: number;
+  /** Augment training patches (augment.ts); false trains on the patches as they are. */
+  augment?: AugmentOptions | false;
   onLoad?: (done: number, total: number, what: string) => void;
   onProgress?: (p: TrainProgress) => void;
 }
@@ -45,10 +48,10 @@ export interface TrainSedOptions {
 /** Patches per class, and with nothing on, kept for `learn` to rehearse. */
 export const REHEARSAL_SIZE = { perClass: 40, empty: 60 };
 
-export const TRAIN_DEFAULTS = { epochs: 12, batchSize: 32, learningRate: 1e-3, seed: 1, patchFraction: 0.5 };
+export const TRAIN_DEFAULTS = { epochs: 16, batchSize: 32, learningRate: 1e-3, seed: 1, patchFraction: 0.5 };
 
-/** One pass over `order` in mini-batches; returns the mean loss. */
-export async function trainEpoch(model: tf.LayersModel, set: PatchSet, order: number[], batchSize: number, f: SedFrontEnd, onBatch?: (batch: number, batches: number, loss: number) => void): Promise<number> {
+/** One pass over `order` in mini-batches, each patch augmented if `augment` is given; returns the mean loss. */
+export async function trainEpoch(model: tf.LayersModel, set: PatchSet, order: number[], batchSize: number, f: SedFrontEnd, onBatch?: (batch: number, batches: number, loss: number) => void, augment?: { random: Random; options: AugmentOptions }): Promise<number> {
   const size = f.patchFrames * f.nMels, classes = set.y.length / set.count;
   const xb = new Float32Array(batchSize * size), yb = new Float32Array(batchSize * classes);
   const batches = Math.ceil(order.length / batchSize);
@@ -56,6 +59,7 @@ export async function trainEpoch(model: tf.LayersModel, set: PatchSet, order: nu
   for (let b = 0; b < batches; b++) {
     const ids = order.slice(b * batchSize, (b + 1) * batchSize);
     ids.forEach((id, i) => {
+      if (augment) return augmentPatch(set, id, augment.random, f, augment.options, xb, i * size, yb, i * classes);
       xb.set(set.x.subarray(id * size, (id + 1) * size), i * size);
       yb.set(set.y.subarray(id * classes, (id + 1) * classes), i * classes);
     });
@@ -89,13 +93,15 @@ export async function trainSed(options: TrainSedOptions): Promise<SedMetadata> {
   const fit = toPatches(train.scenes.filter((_, i) => !validationIds.has(i)), train.annotations, labels, frontEnd);
   const validation = toPatches(train.scenes.filter((_, i) => validationIds.has(i)), train.annotations, labels, frontEnd);
 
+  const augment = options.augment === undefined ? AUGMENT_DEFAULTS : options.augment;
   const model = buildSedModel(frontEnd, labels.length, options.seed);
   model.compile({ optimizer: tf.train.adam(options.learningRate), loss: "binaryCrossentropy" });
   let best = { f1: -1, epoch: 0, weights: [] as tf.Tensor[] };
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     const patchOrder = shuffled(random, Array.from({ length: fit.count }, (_, i) => i)).slice(0, Math.ceil(fit.count * options.patchFraction));
     const loss = await trainEpoch(model, fit, patchOrder, options.batchSize, frontEnd,
-      (batch, batches, l) => options.onProgress?.({ epoch, epochs: options.epochs, batch, batches, loss: l }));
+      (batch, batches, l) => options.onProgress?.({ epoch, epochs: options.epochs, batch, batches, loss: l }),
+      augment ? { random, options: augment } : undefined);
     const f1 = segmentF1(model, validation, labels, frontEnd).segment.micro.f1;
     options.onProgress?.({ epoch, epochs: options.epochs, batch: 1, batches: 1, loss, validationF1: f1 });
     if (f1 > best.f1) {
@@ -109,7 +115,7 @@ export async function trainSed(options: TrainSedOptions): Promise<SedMetadata> {
   const metadata: SedMetadata = {
     kind: "moodwire-sed", classes: labels, frontEnd, eventRule: EVENT_RULE, architecture: SED_ARCHITECTURE,
     corpus: { seed: corpusInfo.seed ?? null, trainScenes: train.scenes.length, testScenes: 0 },
-    training: { epochs: options.epochs, bestEpoch: best.epoch, validationSegmentF1: best.f1, seconds: Math.round((Date.now() - started) / 1000), batchSize: options.batchSize, learningRate: options.learningRate, patchFraction: options.patchFraction },
+    training: { epochs: options.epochs, bestEpoch: best.epoch, validationSegmentF1: best.f1, seconds: Math.round((Date.now() - started) / 1000), batchSize: options.batchSize, learningRate: options.learningRate, patchFraction: options.patchFraction, augment },
   };
   try {
     const test = readSplit(options.corpus, "test", frontEnd, (d, t) => options.onLoad?.(d, t, "test"));
