@@ -30,7 +30,7 @@ let sink = 0; // consumed results, so no engine can skip work
 const extractor = new FeatureExtractor(opts, { maxBlock: 4096 });
 const moodwire: System = {
   name: "moodwire",
-  features: "log-mel 128, MFCC 20, chroma, centroid, RMS, flux, onset, pitch classes",
+  features: "log-mel 128, MFCC 20, chroma, centroid, RMS, flux, onset, pitch classes, semitones",
   run() {
     extractor.reset();
     return extractor.push(signal, (row) => { sink += row[0]!; });
