@@ -7,6 +7,7 @@
 import { createRequire } from "node:module";
 import { FeatureExtractor } from "../../src/dsp/kernels.ts";
 import type { DspOptions } from "../../src/dsp/config.ts";
+import { N_SEMITONES, PITCH_CLASS_HIGH, SEMITONE_LOW } from "../../src/dsp/frame.ts";
 
 const FFT = createRequire(import.meta.url)("fft.js") as new (n: number) => {
   createComplexArray(): number[];
@@ -47,7 +48,7 @@ export class PlainTsAnalyzer {
     this.nBins = nFft / 2 + 1;
     this.nMels = nMels;
     this.nMfcc = nMfcc;
-    this.stride = nMels + nMfcc + 12 + 4 + 12 + 61;
+    this.stride = nMels + nMfcc + 12 + 4 + 12 + N_SEMITONES;
     this.fft = new FFT(nFft);
     this.spectrum = Float64Array.from(this.fft.createComplexArray());
     this.frame = new Float64Array(nFft);
@@ -76,7 +77,7 @@ export class PlainTsAnalyzer {
     this.previousLogmel = new Float64Array(nMels);
     this.row = new Float32Array(this.stride);
     const first: number[] = [], last: number[] = [];
-    for (let midi = 36; midi <= 96; midi++) {
+    for (let midi = SEMITONE_LOW; midi < SEMITONE_LOW + N_SEMITONES; midi++) {
       const centre = (440 * 2 ** ((midi - 69) / 12) * nFft) / sampleRate, reach = Math.max(0.5, centre * 0.029);
       if (Math.ceil(centre + reach) >= this.nBins) break;
       first.push(Math.floor(centre - reach));
@@ -141,7 +142,7 @@ export class PlainTsAnalyzer {
     row[c0 + 15] = first ? 0 : onset / nMels;
     const p0 = c0 + 16;
     const s0 = p0 + 12;
-    for (let c = 0; c < 12 + 61; c++) row[p0 + c] = 0;
+    for (let c = 0; c < 12 + N_SEMITONES; c++) row[p0 + c] = 0;
     let semitoneMax = 0;
     for (let i = 0; i < this.pitchFirst.length; i++) {
       let peak = 0;
@@ -149,11 +150,12 @@ export class PlainTsAnalyzer {
         const m = magnitude[k]!, below = k > 0 ? magnitude[k - 1]! : 0, above = k < nBins - 1 ? magnitude[k + 1]! : 0;
         if (m >= below && m >= above && m > peak) peak = m;
       }
-      row[s0 + i] = Math.sqrt(peak);
-      semitoneMax = Math.max(semitoneMax, row[s0 + i]!);
-      if (i <= 84 - 36) row[p0 + (i % 12)] += Math.sqrt(peak);
+      const value = Math.sqrt(peak);
+      row[s0 + i] = value;
+      semitoneMax = Math.max(semitoneMax, value);
+      if (i <= PITCH_CLASS_HIGH - SEMITONE_LOW) row[p0 + (i % 12)] += value; // pitch classes fold C2..C6
     }
-    if (semitoneMax > 0) for (let i = 0; i < 61; i++) row[s0 + i]! /= semitoneMax;
+    if (semitoneMax > 0) for (let i = 0; i < N_SEMITONES; i++) row[s0 + i]! /= semitoneMax;
     let pitchMax = 0;
     for (let c = 0; c < 12; c++) pitchMax = Math.max(pitchMax, row[p0 + c]!);
     if (pitchMax > 0) for (let c = 0; c < 12; c++) row[p0 + c]! /= pitchMax;

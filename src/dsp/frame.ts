@@ -15,9 +15,10 @@ export interface FrameLayout {
   semitones: readonly [number, number];
 }
 
-/** The semitone profile's range: MIDI 36 (C2) to 96 (C7). */
+/** The semitone profile's range: MIDI 36 (C2) to 96 (C7); the pitch classes fold C2..C6 (84). */
 export const SEMITONE_LOW = 36;
 export const N_SEMITONES = 61;
+export const PITCH_CLASS_HIGH = 84;
 
 /** One analysis frame, as the oracle, models and dashboard consume it. */
 export interface FeatureFrame {

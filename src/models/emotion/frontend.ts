@@ -1,8 +1,8 @@
 // The emotion model's front end: moodwire's DSP kernel at 16 kHz with a 500-sample hop
 // (32 frames a second, so 0.5 s is exactly 16 frames), in two analyses of the same audio:
 //  - a 2048-point frame (128 ms) for log-mel (64), RMS and onset strength: sharp in time;
-//  - an 8192-point frame (512 ms, 1.95 Hz bins) for the pitch-class profile: sharp in
-//    frequency (at 2048 points a bin is 7.8 Hz and the Hann main lobe four bins wide, wider
+//  - an 8192-point frame (512 ms, 1.95 Hz bins) for the pitch-class and semitone profiles
+//    (the semitones keep the octave: register, clusters): sharp in frequency (at 2048 points a bin is 7.8 Hz and the Hann main lobe four bins wide, wider
 //    than a semitone below C4). Measured on 1,511 windows of 40 test pieces of the corpus,
 //    the Krumhansl-Kessler mode of a 3 s window was right in 65% of windows from librosa
 //    chroma (at 2048 or 8192 points alike), in 71% from the pitch-class profile at 2048,
@@ -67,7 +67,7 @@ export class EmotionAnalysis {
   readonly config: { readonly sampleRate: number };
   private readonly spectral: FeatureExtractor;
   private readonly pitch: FeatureExtractor;
-  /** Pitch-class rows of the current block, waiting for their spectral rows. */
+  /** Pitch-class and semitone profiles of the current block, waiting for their spectral rows. */
   private readonly pending: Float32Array;
   private pendingWritten = 0;
   private pendingRead = 0;

@@ -11,7 +11,7 @@
 
 import { randomInt, uniform, type Random } from "../random.ts";
 import type { PatchSet } from "./dataset.ts";
-import type { SedFrontEnd } from "./frontend.ts";
+import { addPowersDb, type SedFrontEnd } from "./frontend.ts";
 
 export interface AugmentOptions {
   /** Largest pitch shift, mel bands (64 bands from 50 Hz to 8 kHz: one band is about 1.4 semitones up high). */
@@ -48,7 +48,7 @@ export function augmentPatch(set: PatchSet, id: number, random: Random, f: SedFr
     for (let m = 0; m < n; m++) {
       const from = Math.min(n - 1, Math.max(0, m - shift));
       let value = db(source[t * n + from]!);
-      if (mixed) value = 10 * Math.log10(10 ** (value / 10) + 10 ** ((db(mixed[t * n + m]!) + otherLevel) / 10));
+      if (mixed) value = addPowersDb(value, db(mixed[t * n + m]!) + otherLevel);
       value += gain + tilt * (m / (n - 1) - 0.5);
       const v = (value - f.mean) / f.std;
       x[xAt + t * n + m] = v;

@@ -67,6 +67,12 @@ export function writePatch(logmel: Float32Array, frames: number, p: number, f: S
   }
 }
 
+/** Two levels in dB added as powers (two sounds together), computed without overflow. */
+export function addPowersDb(a: number, b: number): number {
+  const hi = Math.max(a, b), lo = Math.min(a, b);
+  return hi + 10 * Math.log10(1 + 10 ** ((lo - hi) / 10));
+}
+
 /** Start and end (s) of the audio patch p sees. */
 export function patchSpan(p: number, f: SedFrontEnd): [number, number] {
   const start = (p * f.patchHop * f.hop) / f.sampleRate;

@@ -19,7 +19,7 @@ import { loadModel, saveModel } from "../io.ts";
 import { randomInt, seededRandom, shuffled, uniform, type Random } from "../random.ts";
 import { tf } from "../tf.ts";
 import type { PatchSet } from "./dataset.ts";
-import { logmelFrames, type SedFrontEnd } from "./frontend.ts";
+import { addPowersDb, logmelFrames, type SedFrontEnd } from "./frontend.ts";
 import { HIDDEN_LAYER, LOGITS_LAYER, SED_ARCHITECTURE, sedInput, sedLayers } from "./model.ts";
 import { loadRehearsal, saveRehearsal, type RehearsalSet } from "./rehearsal.ts";
 import { trainEpoch, type SedMetadata } from "./train.ts";
@@ -96,9 +96,7 @@ function mixInto(patch: Float32Array, example: { frames: number; db: Float32Arra
     const frame = at + t;
     if (frame < 0 || frame >= f.patchFrames) continue;
     for (let m = 0; m < n; m++) {
-      const a = patch[frame * n + m]!, b = example.db[t * n + m]! + gainDb;
-      const hi = Math.max(a, b), lo = Math.min(a, b);
-      patch[frame * n + m] = hi + 10 * Math.log10(1 + 10 ** ((lo - hi) / 10));
+      patch[frame * n + m] = addPowersDb(patch[frame * n + m]!, example.db[t * n + m]! + gainDb);
     }
   }
 }
