@@ -75,8 +75,8 @@ async function benchSed() {
     await buildSedCorpus({ out: dir, seed: 1, trainScenes: 0, testScenes: values.quick ? 30 : 100, newClass: "gunshot", newClassExamples: 10 });
     const old = metadata.classes;
     const test = readSplit(dir, "test", f);
-    const oldF1 = (m: tf.LayersModel, labels: string[]) => segmentF1(m, toPatches(test.scenes, test.annotations, labels, f), labels, f);
-    baseOldF1 = oldF1(model, old).segment.micro.f1;
+    const oldF1 = (m: tf.LayersModel, labels: string[], rule: SedMetadata["eventRule"]) => segmentF1(m, toPatches(test.scenes, test.annotations, labels, f), labels, f, rule);
+    baseOldF1 = oldF1(model, old, metadata.eventRule).segment.micro.f1;
     log(`base model, old classes: segment F1 ${baseOldF1.toFixed(3)}`);
     for (const mode of ["adapter", "transfer"] as const) {
       const out = join(dir, `learned-${mode}`);
@@ -84,7 +84,7 @@ async function benchSed() {
       await learnNewClass({ ...LEARN_DEFAULTS, base: DEFAULT_SED_MODEL, label: "gunshot", examples: join(dir, "new-class/gunshot"), out, mode });
       const seconds = (performance.now() - started) / 1000;
       const learned = await loadModel<SedMetadata>(out);
-      const scores = oldF1(learned.model, [...old, "gunshot"]);
+      const scores = oldF1(learned.model, [...old, "gunshot"], learned.metadata.eventRule);
       const tp = old.reduce((a, l) => a + scores.segment.classes[l]!.counts.tp, 0);
       const fp = old.reduce((a, l) => a + scores.segment.classes[l]!.counts.fp, 0);
       const fn = old.reduce((a, l) => a + scores.segment.classes[l]!.counts.fn, 0);

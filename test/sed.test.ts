@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeWav } from "../src/audio/wav.ts";
 import { loadModel } from "../src/models/io.ts";
 import { buildSedCorpus } from "../src/models/sed/corpus.ts";
-import { patchLabels } from "../src/models/sed/dataset.ts";
+import { patchLabels, readSplit, toPatches } from "../src/models/sed/dataset.ts";
 import { SoundEventDetector } from "../src/models/sed/detector.ts";
-import { detectEvents, EventTracker, type SoundEvent } from "../src/models/sed/events.ts";
+import { detectEvents, EVENT_RULE, EventTracker, type SoundEvent } from "../src/models/sed/events.ts";
 import { evaluateSed } from "../src/models/sed/metrics.ts";
 import { analyzeSed } from "../src/models/sed/analyze.ts";
 import { parseAnnotations } from "../src/models/sed/soundscape.ts";
-import type { SedMetadata } from "../src/models/sed/train.ts";
+import { segmentF1, THRESHOLD_CANDIDATES, tuneEventRule, type SedMetadata } from "../src/models/sed/train.ts";
 import { loadTf, tf } from "../src/models/tf.ts";
 import { DEFAULT_SED_MODEL } from "../src/cli/sed.ts";
 import { moodwire } from "./run-cli.ts";
@@ -36,6 +36,14 @@ describe("event rule", () => {
 
   it("never turns on below the on threshold", () => {
     expect(detectEvents(probs([0.49, 0.45, 0.49]), ["x"], HOP, 5)).toEqual([]);
+  });
+
+  it("per-class thresholds: a class with its own on/off turns on at its own level", () => {
+    const p = [[0.6, 0.6], [0.6, 0.6], [0.75, 0.6], [0.55, 0.2], [0.45, 0.2]];
+    const rule = { ...EVENT_RULE, classes: { a: { on: 0.7, off: 0.5 } } };
+    const events = detectEvents(p, ["a", "b"], HOP, 7 * HOP, rule);
+    // b (shared rule, on 0.5) is on from bin 0; a waits for 0.75 (window 2, bin 4) and stays on at 0.55, not at 0.45.
+    expect(events.map((e) => [e.label, e.onset, e.offset])).toEqual([["b", 0, +(5 * HOP).toFixed(3)], ["a", +(4 * HOP).toFixed(3), +(6 * HOP).toFixed(3)]]);
   });
 
   it("the live tracker reports starts as they happen and the same events as offline", () => {
@@ -130,6 +138,27 @@ describe.runIf(haveModel)("the shipped SED model", () => {
     const bytes = readFileSync(join(DEFAULT_SED_MODEL, "weights.bin")).length + readFileSync(join(DEFAULT_SED_MODEL, "rehearsal.bin")).length;
     expect(bytes).toBeLessThan(4 << 20);
   });
+
+  it("carries per-class thresholds chosen on validation scenes, and tuning them never lowers a class's F1 there", async () => {
+    for (const t of Object.values(metadata.eventRule.classes ?? {})) {
+      expect(THRESHOLD_CANDIDATES).toContain(t.on);
+      expect(t.off).toBeCloseTo(t.on - (EVENT_RULE.on - EVENT_RULE.off), 10);
+    }
+    const dir = mkdtempSync(join(tmpdir(), "moodwire-tune-"));
+    try {
+      await buildSedCorpus({ out: dir, seed: 5, trainScenes: 0, testScenes: 6, newClassExamples: 0 });
+      const split = readSplit(dir, "test", metadata.frontEnd), f = metadata.frontEnd;
+      const set = toPatches(split.scenes, split.annotations, metadata.classes, f);
+      const tuned = tuneEventRule(model, set, metadata.classes, f);
+      const before = segmentF1(model, set, metadata.classes, f).segment.classes, after = segmentF1(model, set, metadata.classes, f, tuned).segment.classes;
+      for (const label of metadata.classes) {
+        expect(after[label]!.f1, label).toBeGreaterThanOrEqual(before[label]!.f1);
+        if (tuned.classes?.[label]) expect(after[label]!.f1, label).toBeGreaterThan(before[label]!.f1);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   function clapScene(rate: number): Float32Array {
     // Synthetic "claps": 20 ms noise bursts with a fast decay, in a quiet room.

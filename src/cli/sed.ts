@@ -7,7 +7,7 @@ import { createPhasedProgress } from "./progress.ts";
 import { loadTf } from "../models/tf.ts";
 import { loadModel } from "../models/io.ts";
 import { buildSedCorpus, CORPUS_DEFAULTS, EXTRA_CLASSES } from "../models/sed/corpus.ts";
-import { SED_CLASSES } from "../models/sed/sources.ts";
+import { GUNSHOT_CLASS, SED_CLASSES } from "../models/sed/sources.ts";
 import { trainSed, TRAIN_DEFAULTS, segmentF1, type SedMetadata } from "../models/sed/train.ts";
 import { learnNewClass, LEARN_DEFAULTS } from "../models/sed/learn.ts";
 import { readSplit, toPatches } from "../models/sed/dataset.ts";
@@ -19,8 +19,7 @@ export const DEFAULT_SED_MODEL = fileURLToPath(new URL("../../models/sed", impor
 
 export const CORPUS_SED_HELP = `Usage: moodwire corpus sed --out DIR [options]
 
-Builds a sound event detection corpus from recordings in Debian packages (sound-theme-freedesktop,
-hydrogen-drumkits, bucklespring-data, ufoai-sound, heroes-sound-effects, espeak-ng): 10 s
+Builds a sound event detection corpus from recordings in Debian packages (${[...new Set([...SED_CLASSES, GUNSHOT_CLASS].flatMap((c) => c.packages))].join(", ")}): 10 s
 soundscapes at 16 kHz with events at random times and levels over room tones, annotated as
 DCASE TSV (filename onset offset event_label). Recordings are split by source, so no test sound
 is ever heard in training. The same seed gives the same corpus.
@@ -162,7 +161,7 @@ export async function runEvalSed(rest: string[]): Promise<number> {
     const { model, metadata } = await loadModel<SedMetadata>(values.model ?? DEFAULT_SED_MODEL);
     const progress = createPhasedProgress();
     const split = readSplit(values.corpus, values.split ?? "test", metadata.frontEnd, (done, total) => progress(done, total, "reading"));
-    const scores = segmentF1(model, toPatches(split.scenes, split.annotations, metadata.classes, metadata.frontEnd), metadata.classes, metadata.frontEnd);
+    const scores = segmentF1(model, toPatches(split.scenes, split.annotations, metadata.classes, metadata.frontEnd), metadata.classes, metadata.frontEnd, metadata.eventRule);
     printScores(scores, metadata.classes, values.json ?? false);
     return 0;
   } catch (error) {

@@ -25,6 +25,7 @@ export interface SedListener {
 export interface DetectorOptions {
   /** Rate of the audio given to pushAudio (default: the model's). */
   inputRate?: number;
+  /** Default: the model's own rule (with its per-class thresholds). */
   rule?: EventRule;
 }
 
@@ -62,7 +63,7 @@ export class SoundEventDetector {
     this.tracker = new EventTracker(this.labels, this.hopSeconds, {
       start: (label, onset, confidence) => { for (const l of this.listeners) l.eventStart?.({ label, onset, confidence }); },
       end: (event) => { for (const l of this.listeners) l.eventEnd?.(event); },
-    }, options.rule ?? EVENT_RULE);
+    }, options.rule ?? metadata.eventRule ?? EVENT_RULE);
     const extractor = createSedExtractor(f);
     const [offset] = extractor.layout.logmel;
     this.feed = new AudioFeed(options.inputRate ?? f.sampleRate, extractor, (row) => this.pushFrame(row.subarray(offset, offset + f.nMels)));

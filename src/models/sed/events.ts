@@ -1,16 +1,19 @@
 // From per-window class probabilities to sound events: hysteresis thresholds (a class turns
-// on at `on` and off below `off`), gaps up to `maxGap` bridged, events shorter than
-// `minDuration` dropped. Time bin k (width = the patch hop, 0.256 s) takes the probability of
-// the window centred in it, so an event's times are those of the sound, not of window edges.
+// on at `on` and off below `off`, per class where the model's rule names one), gaps up to
+// `maxGap` bridged, events shorter than `minDuration` dropped. Time bin k (width = the
+// patch hop, 0.256 s) takes the probability of the window centred in it, so an event's
+// times are those of the sound, not of window edges.
 //
 // One state machine (EventTracker) serves both the live detector, which emits event-start /
 // event-end as bins arrive, and offline analysis, which feeds it a whole file.
 
 import type { Annotation } from "./soundscape.ts";
 
-export interface EventRule {
-  on: number;
-  off: number;
+export interface ClassThresholds { on: number; off: number }
+
+export interface EventRule extends ClassThresholds {
+  /** Thresholds of single classes, where they differ from on/off (chosen on validation scenes by training). */
+  classes?: Record<string, ClassThresholds>;
   /** Seconds. */
   minDuration: number;
   /** Seconds of "off" bridged inside one event. */
@@ -46,12 +49,15 @@ export class EventTracker {
   readonly hopSeconds: number;
   readonly rule: EventRule;
   private readonly listener: EventListener;
+  /** Each class's thresholds, in label order. */
+  private readonly thresholds: ClassThresholds[];
 
   constructor(labels: string[], hopSeconds: number, listener: EventListener, rule: EventRule = EVENT_RULE) {
     this.labels = labels;
     this.hopSeconds = hopSeconds;
     this.rule = rule;
     this.listener = listener;
+    this.thresholds = labels.map((label) => rule.classes?.[label] ?? rule);
     this.states = labels.map(() => ({ active: false, started: false, start: 0, lastOn: -1, peak: 0 }));
   }
 
@@ -61,10 +67,10 @@ export class EventTracker {
   /** One time bin's probabilities (one per class). */
   push(probabilities: ArrayLike<number>): void {
     const k = this.bin++;
-    const { on, off, minDuration, maxGap } = this.rule;
+    const { minDuration, maxGap } = this.rule;
     const gapBins = Math.round(maxGap / this.hopSeconds);
     this.states.forEach((s, c) => {
-      const v = probabilities[c]!;
+      const v = probabilities[c]!, { on, off } = this.thresholds[c]!;
       if (s.active && v >= off) {
         s.lastOn = k;
         s.peak = Math.max(s.peak, v);

@@ -32,13 +32,18 @@ export function predictLogmel(model: tf.LayersModel, logmel: Float32Array, frame
   return predictPatches(model, x, 0, n, f);
 }
 
+/** Every file's patch probabilities, in the patch set's file order. */
+export function predictPatchSet(model: tf.LayersModel, set: PatchSet, f: SedFrontEnd): Float32Array[][] {
+  return set.files.map((file) => predictPatches(model, set.x, file.firstPatch, file.patches, f));
+}
+
+/** Events of every file from its probabilities (predictPatchSet), as annotations. */
+export function eventsOfPatchSet(probabilities: Float32Array[][], set: PatchSet, labels: string[], f: SedFrontEnd, rule: EventRule = EVENT_RULE): Annotation[] {
+  return set.files.flatMap((file, i) => eventsAsAnnotations(file.filename, detectEvents(probabilities[i]!, labels, patchHopSeconds(f), file.seconds, rule)));
+}
+
 /** Detected events for every file of a patch set, as annotations. */
 export function detectInPatchSet(model: tf.LayersModel, set: PatchSet, labels: string[], f: SedFrontEnd, rule: EventRule = EVENT_RULE): Annotation[] {
-  const out: Annotation[] = [];
-  for (const file of set.files) {
-    const probabilities = predictPatches(model, set.x, file.firstPatch, file.patches, f);
-    out.push(...eventsAsAnnotations(file.filename, detectEvents(probabilities, labels, patchHopSeconds(f), file.seconds, rule)));
-  }
-  return out;
+  return eventsOfPatchSet(predictPatchSet(model, set, f), set, labels, f, rule);
 }
 

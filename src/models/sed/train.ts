@@ -6,11 +6,11 @@ import { saveModel } from "../io.ts";
 import { seededRandom, shuffled, type Random } from "../random.ts";
 import { AUGMENT_DEFAULTS, augmentPatch, type AugmentOptions } from "./augment.ts";
 import { readSplit, toPatches, logmelStatistics, type PatchSet } from "./dataset.ts";
-import { EVENT_RULE } from "./events.ts";
+import { EVENT_RULE, type EventRule } from "./events.ts";
 import { SED_FRONTEND, type SedFrontEnd } from "./frontend.ts";
 import { evaluateSed, type SedScores } from "./metrics.ts";
 import { buildSedModel, SED_ARCHITECTURE } from "./model.ts";
-import { detectInPatchSet } from "./predict.ts";
+import { eventsOfPatchSet, predictPatchSet } from "./predict.ts";
 import { readFileSync } from "node:fs";
 import { chooseRehearsal, saveRehearsal } from "./rehearsal.ts";
 import { join } from "node:path";
@@ -19,11 +19,12 @@ export interface SedMetadata {
   kind: "moodwire-sed";
   classes: string[];
   frontEnd: SedFrontEnd;
-  eventRule: typeof EVENT_RULE;
+  eventRule: EventRule;
   architecture: typeof SED_ARCHITECTURE & { adapter?: { units: number; learned: string } };
   corpus: { seed: number | null; trainScenes: number; testScenes: number };
   training: { epochs: number; bestEpoch: number; validationSegmentF1: number; seconds: number; batchSize: number; learningRate: number; patchFraction: number; augment?: AugmentOptions | false };
-  evaluation?: { split: string; scores: SedScores };
+  /** Scores on the test split with the model's rule; `sharedRule`: the micro F1s with one on/off for every class. */
+  evaluation?: { split: string; scores: SedScores; sharedRule?: { segmentF1: number; eventF1: number } };
   /** Set by `learn`: the class added and how. */
   learned?: { label: string; mode: string; examples: number; epochs: number; seconds: number; base: string };
 }
@@ -73,9 +74,35 @@ export async function trainEpoch(model: tf.LayersModel, set: PatchSet, order: nu
   return total / batches;
 }
 
-export function segmentF1(model: tf.LayersModel, set: PatchSet, labels: string[], f: SedFrontEnd): SedScores {
-  const estimated = detectInPatchSet(model, set, labels, f);
-  return evaluateSed(set.annotations, estimated, new Map(set.files.map((x) => [x.filename, x.seconds])), labels);
+export function segmentF1(model: tf.LayersModel, set: PatchSet, labels: string[], f: SedFrontEnd, rule: EventRule = EVENT_RULE): SedScores {
+  return scoreProbabilities(predictPatchSet(model, set, f), set, labels, f, rule);
+}
+
+function scoreProbabilities(probabilities: Float32Array[][], set: PatchSet, labels: string[], f: SedFrontEnd, rule: EventRule): SedScores {
+  return evaluateSed(set.annotations, eventsOfPatchSet(probabilities, set, labels, f, rule), new Map(set.files.map((x) => [x.filename, x.seconds])), labels);
+}
+
+/** Candidate "on" thresholds per class; "off" sits 0.2 below (hysteresis), as in EVENT_RULE. */
+export const THRESHOLD_CANDIDATES = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+
+/**
+ * Each class's on/off thresholds, chosen for the best segment F1 of that class on `set` (the
+ * validation scenes). A class keeps the shared rule's unless another candidate beats it by
+ * more than `margin`: the validation scenes are few, and a threshold fitted to noise would
+ * only move errors around.
+ */
+export function tuneEventRule(model: tf.LayersModel, set: PatchSet, labels: string[], f: SedFrontEnd, base: EventRule = EVENT_RULE, margin = 0.01): EventRule {
+  const probabilities = predictPatchSet(model, set, f);
+  const offFor = (on: number) => Math.max(0.05, Math.round((on - (base.on - base.off)) * 100) / 100);
+  const byCandidate = THRESHOLD_CANDIDATES.map((on) => ({ on, off: offFor(on), scores: scoreProbabilities(probabilities, set, labels, f, { ...base, on, off: offFor(on), classes: undefined }).segment.classes }));
+  const shared = scoreProbabilities(probabilities, set, labels, f, { ...base, classes: undefined }).segment.classes;
+  const classes: Record<string, { on: number; off: number }> = {};
+  for (const label of labels) {
+    let best = { on: base.on, off: base.off, f1: (shared[label]?.f1 ?? 0) + margin };
+    for (const c of byCandidate) if ((c.scores[label]?.f1 ?? 0) > best.f1) best = { on: c.on, off: c.off, f1: c.scores[label]!.f1 };
+    if (best.on !== base.on) classes[label] = { on: best.on, off: best.off };
+  }
+  return { ...base, classes };
 }
 
 export async function trainSed(options: TrainSedOptions): Promise<SedMetadata> {
@@ -111,16 +138,22 @@ export async function trainSed(options: TrainSedOptions): Promise<SedMetadata> {
   }
   model.setWeights(best.weights);
   tf.dispose(best.weights);
+  const eventRule = tuneEventRule(model, validation, labels, frontEnd);
 
   const metadata: SedMetadata = {
-    kind: "moodwire-sed", classes: labels, frontEnd, eventRule: EVENT_RULE, architecture: SED_ARCHITECTURE,
+    kind: "moodwire-sed", classes: labels, frontEnd, eventRule, architecture: SED_ARCHITECTURE,
     corpus: { seed: corpusInfo.seed ?? null, trainScenes: train.scenes.length, testScenes: 0 },
     training: { epochs: options.epochs, bestEpoch: best.epoch, validationSegmentF1: best.f1, seconds: Math.round((Date.now() - started) / 1000), batchSize: options.batchSize, learningRate: options.learningRate, patchFraction: options.patchFraction, augment },
   };
   try {
     const test = readSplit(options.corpus, "test", frontEnd, (d, t) => options.onLoad?.(d, t, "test"));
     metadata.corpus.testScenes = test.scenes.length;
-    metadata.evaluation = { split: "test", scores: segmentF1(model, toPatches(test.scenes, test.annotations, labels, frontEnd), labels, frontEnd) };
+    const testSet = toPatches(test.scenes, test.annotations, labels, frontEnd), probabilities = predictPatchSet(model, testSet, frontEnd);
+    const shared = scoreProbabilities(probabilities, testSet, labels, frontEnd, EVENT_RULE);
+    metadata.evaluation = {
+      split: "test", scores: scoreProbabilities(probabilities, testSet, labels, frontEnd, eventRule),
+      sharedRule: { segmentF1: shared.segment.micro.f1, eventF1: shared.event.micro.f1 },
+    };
   } catch { /* no test split: scores are left out */ }
   await saveModel(model, options.out, metadata);
   saveRehearsal(options.out, chooseRehearsal(fit, labels, frontEnd, REHEARSAL_SIZE.perClass, REHEARSAL_SIZE.empty, options.seed));
