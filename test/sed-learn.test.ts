@@ -59,6 +59,8 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
     const learned = await learnNewClass({ base: DEFAULT_SED_MODEL, label: "whistle", examples: join(dir, "train"), out, mode: "adapter", epochs: 4, mixesPerExample: 20, learningRate: 1e-3, seed: 3 });
     expect(learned.classes).toEqual([...metadata.classes, "whistle"]);
     expect(learned.architecture.adapter).toEqual({ units: 32, learned: "whistle" });
+    // The base's per-class thresholds fit the base's outputs, not the learned network's.
+    expect(learned.eventRule).toEqual({ on: metadata.eventRule.on, off: metadata.eventRule.off, minDuration: metadata.eventRule.minDuration, maxGap: metadata.eventRule.maxGap });
 
     const { model } = await loadModel<SedMetadata>(out);
     // Every weight of the source branch (conv kernels, batch-norm gamma/beta and moving statistics, dense) is untouched.
