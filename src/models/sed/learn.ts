@@ -203,8 +203,8 @@ export async function learnNewClass(options: LearnOptions): Promise<SedMetadata>
     classes: [...metadata.classes, options.label],
     // The base's per-class thresholds were chosen for the base network's outputs; the
     // learned network's differ (its target CNN was retrained), and learn has no validation
-    // scenes to choose new ones on, so it uses the shared thresholds. (Kept, they cost the
-    // old classes 0.09 to 0.18 of F1 in bench:models.)
+    // scenes to choose new ones on, so it uses the shared thresholds (kept, they cost the
+    // old classes 0.18 of F1 in bench:models).
     eventRule: { on: metadata.eventRule.on, off: metadata.eventRule.off, minDuration: metadata.eventRule.minDuration, maxGap: metadata.eventRule.maxGap },
     architecture: options.mode === "adapter" ? { ...SED_ARCHITECTURE, adapter: { units: ADAPTER_UNITS, learned: options.label } } : metadata.architecture,
     training: { ...metadata.training },
