@@ -1,9 +1,8 @@
 // The emotion front end: a short analysis (log-mel, loudness, onsets) and a long one (the
-// pitch-class profile) of the same audio, kept in step, and the dissonance channels.
+// pitch-class profile) of the same audio, kept in step.
 import { describe, expect, it } from "vitest";
 import { chord } from "./chord.ts";
-import { N_SEMITONES, SEMITONE_LOW } from "../src/dsp/frame.ts";
-import { semitoneClash } from "../src/models/emotion/baseline.ts";
+import { SEMITONE_LOW } from "../src/dsp/frame.ts";
 import { CHANNEL, EMOTION_FRONTEND, EmotionAnalysis, emotionFrames, FRAME_CHANNELS } from "../src/models/emotion/frontend.ts";
 
 const sr = 16000;
@@ -42,28 +41,5 @@ describe("emotion front end", () => {
     let worst = 0;
     for (let i = 0; i < rows.length; i++) worst = Math.max(worst, Math.abs(rows[i]! - whole[i]!));
     expect(worst).toBe(0);
-  });
-});
-
-describe("semitone clashes (the dissonance channels)", () => {
-  const frameOf = (notes: number[]) => {
-    const { frames, data } = emotionFrames(chord(notes, 1.5, 0), sr, EMOTION_FRONTEND);
-    return { data, at: Math.floor(frames / 2) * FRAME_CHANNELS + CHANNEL.semitones };
-  };
-
-  it("a cluster on a triad clashes several times more than the plain triad", () => {
-    // The triad's own partials meet in the top octaves (the 5th partial of E4 is a semitone
-    // from the 4th of C5 ...), so it is not 0: 0.135 and 0.071 measured.
-    const triad = frameOf([60, 64, 67]), cluster = frameOf([60, 61, 64, 66, 67]);
-    const second = semitoneClash(triad.data, triad.at, 1), tritone = semitoneClash(triad.data, triad.at, 6);
-    expect(second).toBeLessThan(0.2);
-    expect(tritone).toBeLessThan(0.15);
-    expect(semitoneClash(cluster.data, cluster.at, 1)).toBeGreaterThan(3 * second);
-    expect(semitoneClash(cluster.data, cluster.at, 6)).toBeGreaterThan(5 * tritone);
-  });
-
-  it("is 0 in silence and bounded by 1", () => {
-    expect(semitoneClash(new Float32Array(N_SEMITONES), 0, 1)).toBe(0);
-    expect(semitoneClash(new Float32Array(N_SEMITONES).fill(1), 0, 1)).toBeLessThanOrEqual(1);
   });
 });

@@ -6,7 +6,6 @@
 //   mode         best major minus best minor Krumhansl-Kessler key-profile correlation of the mean pitch-class profile
 
 import { CHANNEL, FRAME_CHANNELS } from "./frontend.ts";
-import { N_SEMITONES } from "../../dsp/frame.ts";
 
 const MAJOR_PROFILE = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88];
 const MINOR_PROFILE = [6.33, 2.68, 3.52, 5.38, 2.6, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17];
@@ -48,22 +47,6 @@ export function triadQuality(profile: ArrayLike<number>, at = 0): number {
     minor = Math.max(minor, root + profile[at + ((r + 3) % 12)]! + fifth);
   }
   return major - minor;
-}
-
-/**
- * How strongly notes `interval` semitones apart sound together in a semitone profile
- * (N_SEMITONES values at `at`): the sum of products of profile values that far apart,
- * over the profile's energy, in [0, 1]. Minor seconds (1) and tritones (6) are what
- * clusters and dissonant harmony add; a plain triad has neither.
- */
-export function semitoneClash(profile: ArrayLike<number>, at: number, interval: number): number {
-  let together = 0, energy = 0;
-  for (let j = 0; j < N_SEMITONES; j++) {
-    const v = profile[at + j]!;
-    energy += v * v;
-    if (j + interval < N_SEMITONES) together += v * profile[at + j + interval]!;
-  }
-  return energy > 0 ? together / energy : 0;
 }
 
 /** Major-vs-minor strength of a 12-bin chroma, in [-2, 2]. */

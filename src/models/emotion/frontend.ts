@@ -18,15 +18,11 @@
 // frame's triad quality (best major minus best minor triad): a minor piece's i and iv are
 // minor chords, a major piece's I, IV and V are all major, and counting chord qualities
 // over 3 s told the mode in 84% of windows where the key finder did in 75%.
-// Dissonance is two notes sounding together a minor second (or a tritone) apart: a product
-// of two inputs, which conv layers and ReLUs do not form, so it is given to the network as
-// two channels (semitoneClash). Over 1 s they correlate with the consonance cue at
-// r = -0.51 and -0.59 on training windows; the plain sum of the profile, at -0.34.
 
 import { FeatureExtractor, frameCount, type RowSink } from "../../dsp/kernels.ts";
 import { N_SEMITONES } from "../../dsp/frame.ts";
 import { resampleSignal } from "../../dsp/resample.ts";
-import { estimateKey, semitoneClash, triadQuality } from "./baseline.ts";
+import { estimateKey, triadQuality } from "./baseline.ts";
 import { ModelInputError } from "../errors.ts";
 
 export interface EmotionFrontEnd {
@@ -49,10 +45,9 @@ export const CHANNEL = { logmel: 0, pitchClass: 64, rms: 76, onset: 77, semitone
 export const FRAME_CHANNELS = CHANNEL.semitones + N_SEMITONES;
 /**
  * What the model sees per frame: the frame channels (pitch classes key-relative), the
- * window's mode strength, the frame's triad quality and its semitone clashes (minor seconds,
- * tritones: see semitoneClash).
+ * window's mode strength, and the frame's triad quality.
  */
-export const MODEL_CHANNELS = FRAME_CHANNELS + 4;
+export const MODEL_CHANNELS = FRAME_CHANNELS + 2;
 const PITCH = CHANNEL.pitchClass;
 
 export const EMOTION_FRONTEND: EmotionFrontEnd = {
@@ -163,8 +158,6 @@ export function prepareWindow(raw: Float32Array, valid: number, f: EmotionFrontE
     }
     out[o + c] = valid > 0 ? strength : 0;
     out[o + c + 1] = w < first ? 0 : triadQuality(raw, w * c + PITCH);
-    out[o + c + 2] = w < first ? 0 : semitoneClash(raw, w * c + CHANNEL.semitones, 1);
-    out[o + c + 3] = w < first ? 0 : semitoneClash(raw, w * c + CHANNEL.semitones, 6);
   }
 }
 

@@ -1,14 +1,14 @@
 // The music emotion network: three 1-D conv blocks over a 3 s window of frames (log-mel,
-// key-relative pitch classes, RMS, onset, semitones, mode strength, triad quality, semitone
-// clashes), then two summaries of the conv features: their global average (what the window
-// holds) and a timeline (a few features per time step, flattened), so the dense layer can
-// tell the last second from the first. Without the timeline the network could not hear that
-// a new section began a second ago: a third of the windows straddle a section change, and
-// there the label already describes the new section. Then a dense layer and two heads:
-// valence and arousal (tanh, [-1, 1]) and the Russell quadrant (softmax over Q1..Q4).
-// Trained on moodwire's corpus it has a third head, the cues behind the labels (tanh, one
-// per cue): a second task that tells the network which cue moved (mode, consonance,
-// register ...), not only their weighted sum.
+// key-relative pitch classes, RMS, onset, semitones, mode strength, triad quality), then
+// two summaries of the conv features: their global average (what the window holds) and a
+// timeline (a few features per time step, flattened), so the dense layer can tell the last
+// second from the first. Without the timeline the network could not hear that a new
+// section began a second ago: a third of the windows straddle a section change, and there
+// the label already describes the new section. Then a dense layer and two heads: valence
+// and arousal (tanh, [-1, 1]) and the Russell quadrant (softmax over Q1..Q4). Trained on
+// moodwire's corpus it has a third head, the cues behind the labels (tanh, one per cue): a
+// second task that tells the network which cue moved (mode, consonance, register ...),
+// not only their weighted sum.
 
 import { tf } from "../tf.ts";
 import { MODEL_CHANNELS, type EmotionFrontEnd } from "./frontend.ts";
