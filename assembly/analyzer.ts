@@ -463,11 +463,14 @@ export class FrameAnalyzer {
     const mag = changetype<usize>(this.magnitude);
     const top = this.nBins - 1;
     let peak: f64 = 0;
+    // One load per bin: the window of three neighbours slides along the range.
+    let below: f64 = first > 0 ? load<f64>(mag + ((<usize>(first - 1)) << 3)) : 0;
+    let m = load<f64>(mag + ((<usize>first) << 3));
     for (let k = first; k <= last; k++) {
-      const m = load<f64>(mag + ((<usize>k) << 3));
-      const below = k > 0 ? load<f64>(mag + ((<usize>(k - 1)) << 3)) : 0;
-      const above = k < top ? load<f64>(mag + ((<usize>(k + 1)) << 3)) : 0;
+      const above: f64 = k < top ? load<f64>(mag + ((<usize>(k + 1)) << 3)) : 0;
       if (m >= below && m >= above) peak = Math.max(peak, m);
+      below = m;
+      m = above;
     }
     return peak;
   }

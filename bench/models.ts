@@ -15,6 +15,7 @@ import { DEFAULT_SED_MODEL } from "../src/cli/sed.ts";
 import { loadModel } from "../src/models/io.ts";
 import { buildSedCorpus } from "../src/models/sed/corpus.ts";
 import { readSplit, toPatches } from "../src/models/sed/dataset.ts";
+import { sharedRule } from "../src/models/sed/events.ts";
 import { learnNewClass, LEARN_DEFAULTS } from "../src/models/sed/learn.ts";
 import { buildSedModel } from "../src/models/sed/model.ts";
 import { segmentF1, trainEpoch, type SedMetadata } from "../src/models/sed/train.ts";
@@ -77,8 +78,7 @@ async function benchSed() {
     const test = readSplit(dir, "test", f);
     const oldF1 = (m: tf.LayersModel, labels: string[], rule: SedMetadata["eventRule"]) => segmentF1(m, toPatches(test.scenes, test.annotations, labels, f), labels, f, rule);
     baseOldF1 = oldF1(model, old, metadata.eventRule).segment.micro.f1;
-    const { classes: _perClass, ...sharedRule } = metadata.eventRule;
-    log(`base model, old classes: segment F1 ${baseOldF1.toFixed(3)} (${oldF1(model, old, sharedRule).segment.micro.f1.toFixed(3)} with the shared thresholds a learned model uses)`);
+    log(`base model, old classes: segment F1 ${baseOldF1.toFixed(3)} (${oldF1(model, old, sharedRule(metadata.eventRule)).segment.micro.f1.toFixed(3)} with the shared thresholds a learned model uses)`);
     for (const mode of ["adapter", "transfer"] as const) {
       const out = join(dir, `learned-${mode}`);
       const started = performance.now();

@@ -2,8 +2,9 @@
 // (32 frames a second, so 0.5 s is exactly 16 frames), in two analyses of the same audio:
 //  - a 2048-point frame (128 ms) for log-mel (64), RMS and onset strength: sharp in time;
 //  - an 8192-point frame (512 ms, 1.95 Hz bins) for the pitch-class and semitone profiles
-//    (the semitones keep the octave: register, clusters): sharp in frequency (at 2048 points a bin is 7.8 Hz and the Hann main lobe four bins wide, wider
-//    than a semitone below C4). Measured on 1,511 windows of 40 test pieces of the corpus,
+//    (the semitones keep the octave: register, clusters): sharp in frequency (at 2048
+//    points a bin is 7.8 Hz and the Hann main lobe four bins wide, wider than a semitone
+//    below C4). Measured on 1,511 windows of 40 test pieces of the corpus,
 //    the Krumhansl-Kessler mode of a 3 s window was right in 65% of windows from librosa
 //    chroma (at 2048 or 8192 points alike), in 71% from the pitch-class profile at 2048,
 //    and in 82% from it at 8192 (90% from the composed notes themselves).

@@ -22,6 +22,12 @@ export interface EventRule extends ClassThresholds {
 
 export const EVENT_RULE: EventRule = { on: 0.5, off: 0.3, minDuration: 0.25, maxGap: 0.3 };
 
+/** The rule with one on/off for every class (its per-class thresholds dropped). */
+export function sharedRule(rule: EventRule): EventRule {
+  const { classes: _perClass, ...shared } = rule;
+  return shared;
+}
+
 export interface SoundEvent {
   label: string;
   onset: number;

@@ -23,6 +23,7 @@ import { addPowersDb, logmelFrames, type SedFrontEnd } from "./frontend.ts";
 import { HIDDEN_LAYER, LOGITS_LAYER, SED_ARCHITECTURE, sedInput, sedLayers } from "./model.ts";
 import { loadRehearsal, saveRehearsal, type RehearsalSet } from "./rehearsal.ts";
 import { trainEpoch, type SedMetadata } from "./train.ts";
+import { sharedRule } from "./events.ts";
 import { AUGMENT_DEFAULTS, type AugmentOptions } from "./augment.ts";
 import { ModelInputError } from "../errors.ts";
 
@@ -205,7 +206,7 @@ export async function learnNewClass(options: LearnOptions): Promise<SedMetadata>
     // learned network's differ (its target CNN was retrained), and learn has no validation
     // scenes to choose new ones on, so it uses the shared thresholds (kept, they cost the
     // old classes 0.18 of F1 in bench:models).
-    eventRule: { on: metadata.eventRule.on, off: metadata.eventRule.off, minDuration: metadata.eventRule.minDuration, maxGap: metadata.eventRule.maxGap },
+    eventRule: sharedRule(metadata.eventRule),
     architecture: options.mode === "adapter" ? { ...SED_ARCHITECTURE, adapter: { units: ADAPTER_UNITS, learned: options.label } } : metadata.architecture,
     training: { ...metadata.training },
     evaluation: undefined,

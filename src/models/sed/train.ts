@@ -6,7 +6,7 @@ import { saveModel } from "../io.ts";
 import { seededRandom, shuffled, type Random } from "../random.ts";
 import { AUGMENT_DEFAULTS, augmentPatch, type AugmentOptions } from "./augment.ts";
 import { readSplit, toPatches, logmelStatistics, type PatchSet } from "./dataset.ts";
-import { EVENT_RULE, type EventRule } from "./events.ts";
+import { EVENT_RULE, sharedRule, type EventRule } from "./events.ts";
 import { SED_FRONTEND, type SedFrontEnd } from "./frontend.ts";
 import { evaluateSed, type SedScores } from "./metrics.ts";
 import { buildSedModel, SED_ARCHITECTURE } from "./model.ts";
@@ -92,10 +92,11 @@ export const THRESHOLD_CANDIDATES = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
  * only move errors around.
  */
 export function tuneEventRule(model: tf.LayersModel, set: PatchSet, labels: string[], f: SedFrontEnd, base: EventRule = EVENT_RULE, margin = 0.01): EventRule {
-  const probabilities = predictPatchSet(model, set, f);
+  const probabilities = predictPatchSet(model, set, f), common = sharedRule(base);
   const offFor = (on: number) => Math.max(0.05, Math.round((on - (base.on - base.off)) * 100) / 100);
-  const byCandidate = THRESHOLD_CANDIDATES.map((on) => ({ on, off: offFor(on), scores: scoreProbabilities(probabilities, set, labels, f, { ...base, on, off: offFor(on), classes: undefined }).segment.classes }));
-  const shared = scoreProbabilities(probabilities, set, labels, f, { ...base, classes: undefined }).segment.classes;
+  const byCandidate = THRESHOLD_CANDIDATES.map((on) => ({ on, off: offFor(on), scores: scoreProbabilities(probabilities, set, labels, f, { ...common, on, off: offFor(on) }).segment.classes }));
+  // The shared thresholds are one of the candidates (0.5 / 0.3): no second scoring.
+  const shared = byCandidate.find((c) => c.on === base.on && c.off === base.off)?.scores ?? scoreProbabilities(probabilities, set, labels, f, common).segment.classes;
   const classes: Record<string, { on: number; off: number }> = {};
   for (const label of labels) {
     let best = { on: base.on, off: base.off, f1: (shared[label]?.f1 ?? 0) + margin };
