@@ -4,6 +4,7 @@
 
 import { readAudioFile } from "../../audio/decode.ts";
 import { saveModel } from "../io.ts";
+import { cosineRate, setLearningRate } from "../schedule.ts";
 import { seededRandom, shuffled } from "../random.ts";
 import { tf } from "../tf.ts";
 import { applyLinear, describeWindow, fitLinear, DESCRIPTORS } from "./baseline.ts";
@@ -49,7 +50,7 @@ export interface EmotionMetadata {
   smoothing: typeof SMOOTHING;
   baseline: { descriptors: readonly string[]; valence: number[]; arousal: number[] };
   corpus: { layout: string; seed: number | null; trainSongs: number; testSongs: number };
-  training: { epochs: number; bestEpoch: number; validationRmse: number; seconds: number };
+  training: { epochs: number; bestEpoch: number; validationRmse: number; seconds: number; learningRate?: [number, number] };
   evaluation?: { split: string; model: EmotionScores; baseline: EmotionScores };
 }
 
@@ -157,6 +158,8 @@ export interface TrainEmotionOptions {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** The rate the cosine decay ends at, after the last batch (default learningRate / 20). */
+  finalLearningRate?: number;
   seed: number;
   corpusSeed: number | null;
   /** Learn the cues as a second task when the corpus has them (default true). */
@@ -165,7 +168,7 @@ export interface TrainEmotionOptions {
   onProgress?: (p: { epoch: number; epochs: number; batch: number; batches: number; loss: number; validationRmse?: number }) => void;
 }
 
-export const EMOTION_TRAIN_DEFAULTS = { epochs: 20, batchSize: 64, learningRate: 1e-3, seed: 1 };
+export const EMOTION_TRAIN_DEFAULTS = { epochs: 16, batchSize: 64, learningRate: 1e-3, seed: 1 };
 
 export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetadata> {
   const started = Date.now();
@@ -183,7 +186,9 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
   };
   const nCues = o.cueHead !== false && fit.cues ? CUE_NAMES.length : 0;
   const model = buildEmotionModel(f, o.seed, nCues);
-  model.compile({ optimizer: tf.train.adam(o.learningRate), loss: ["meanSquaredError", "categoricalCrossentropy", ...(nCues ? ["meanSquaredError"] : [])] });
+  const optimizer = tf.train.adam(o.learningRate);
+  const finalRate = o.finalLearningRate ?? o.learningRate / 20;
+  model.compile({ optimizer, loss: ["meanSquaredError", "categoricalCrossentropy", ...(nCues ? ["meanSquaredError"] : [])] });
   const size = f.windowFrames * MODEL_CHANNELS;
   const xb = new Float32Array(o.batchSize * size), vb = new Float32Array(o.batchSize * 2), qb = new Float32Array(o.batchSize * 4), cb = new Float32Array(o.batchSize * nCues);
   let best = { rmse: Infinity, epoch: 0, weights: [] as tf.Tensor[] };
@@ -192,6 +197,7 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
     const batches = Math.ceil(ids.length / o.batchSize);
     let total = 0;
     for (let b = 0; b < batches; b++) {
+      setLearningRate(optimizer, cosineRate(o.learningRate, finalRate, ((epoch - 1) * batches + b) / (o.epochs * batches)));
       const batch = ids.slice(b * o.batchSize, (b + 1) * o.batchSize);
       batch.forEach((id, i) => {
         xb.set(fit.x.subarray(id * size, (id + 1) * size), i * size);
@@ -221,7 +227,7 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
   const metadata: EmotionMetadata = {
     kind: "moodwire-emotion", frontEnd: f, architecture: { ...EMOTION_ARCHITECTURE, ...(nCues ? { cues: CUE_NAMES } : {}) }, smoothing: SMOOTHING, baseline,
     corpus: { layout: o.dataset.layout, seed: o.corpusSeed, trainSongs: o.dataset.train.length, testSongs: o.dataset.test.length },
-    training: { epochs: o.epochs, bestEpoch: best.epoch, validationRmse: best.rmse, seconds: Math.round((Date.now() - started) / 1000) },
+    training: { epochs: o.epochs, bestEpoch: best.epoch, validationRmse: best.rmse, seconds: Math.round((Date.now() - started) / 1000), learningRate: [o.learningRate, finalRate] },
   };
   if (o.dataset.test.length > 0) {
     const test = buildWindows(await readSongFrames(o.dataset.test, f, (d, t) => o.onLoad?.(d, t, "test")), f);
