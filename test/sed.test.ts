@@ -118,6 +118,17 @@ describe("corpus from Debian recordings", () => {
     }
     expect(existsSync(join(dir, "a/new-class/gunshot/gunshot-02.wav"))).toBe(true);
   }, 60_000);
+
+  it("the tambourine new class is split by instrument: its test tambourine is never a training one", async () => {
+    const summary = await buildSedCorpus({ out: join(dir, "t"), seed: 1, trainScenes: 1, testScenes: 1, newClassExamples: 2, newClass: "tambourine", classes: ["clap"] });
+    const instrument = (path: string) => path.replace(/[-_ ]?(soft|softest|med|hard|hardest|\d+)\.wav$/i, "");
+    const { train, test } = summary.sources.tambourine!;
+    expect(train.length).toBeGreaterThan(0);
+    expect(test.length).toBeGreaterThan(0);
+    const trainInstruments = new Set(train.map(instrument));
+    expect(test.map(instrument).filter((x) => trainInstruments.has(x))).toEqual([]);
+    expect(existsSync(join(dir, "t/new-class/tambourine/tambourine-01.wav"))).toBe(true);
+  }, 60_000);
 });
 
 const haveModel = existsSync(join(DEFAULT_SED_MODEL, "model.json"));

@@ -7,7 +7,7 @@ import { createPhasedProgress } from "./progress.ts";
 import { loadTf } from "../models/tf.ts";
 import { loadModel } from "../models/io.ts";
 import { buildSedCorpus, CORPUS_DEFAULTS, EXTRA_CLASSES } from "../models/sed/corpus.ts";
-import { GUNSHOT_CLASS, SED_CLASSES } from "../models/sed/sources.ts";
+import { SED_CLASSES } from "../models/sed/sources.ts";
 import { trainSed, TRAIN_DEFAULTS, segmentF1, type SedMetadata } from "../models/sed/train.ts";
 import { learnNewClass, LEARN_DEFAULTS } from "../models/sed/learn.ts";
 import { readSplit, toPatches } from "../models/sed/dataset.ts";
@@ -19,7 +19,7 @@ export const DEFAULT_SED_MODEL = fileURLToPath(new URL("../../models/sed", impor
 
 export const CORPUS_SED_HELP = `Usage: moodwire corpus sed --out DIR [options]
 
-Builds a sound event detection corpus from recordings in Debian packages (${[...new Set([...SED_CLASSES, GUNSHOT_CLASS].flatMap((c) => c.packages))].join(", ")}): 10 s
+Builds a sound event detection corpus from recordings in Debian packages (${[...new Set([...SED_CLASSES, ...EXTRA_CLASSES].flatMap((c) => c.packages))].join(", ")}): 10 s
 soundscapes at 16 kHz with events at random times and levels over room tones, annotated as
 DCASE TSV (filename onset offset event_label). Recordings are split by source, so no test sound
 is ever heard in training. The same seed gives the same corpus.
@@ -67,7 +67,9 @@ Options:
   --label NAME       the new class (letters, digits, - and _)
   --examples DIR     folder of audio clips of the new sound
   --out DIR          where to write the new model (default: models/sed-NAME)
-  --mode M           adapter (default) or transfer (fine-tune without adapter: forgets)
+  --mode M           adapter (default) or transfer (fine-tune one copy, no adapter)
+  --rehearsal-labels the old classes learn the rehearsal set's labels, not the base
+                     model's own outputs (what the thesis did; it forgets more)
   --epochs N         default ${LEARN_DEFAULTS.epochs}
   --seed N           default ${LEARN_DEFAULTS.seed}`;
 
@@ -172,7 +174,7 @@ export async function runEvalSed(rest: string[]): Promise<number> {
 export async function runLearn(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: {
     base: { type: "string" }, label: { type: "string" }, examples: { type: "string" }, out: { type: "string" },
-    mode: { type: "string" }, epochs: { type: "string" }, seed: { type: "string" }, help: { type: "boolean", short: "h" },
+    mode: { type: "string" }, epochs: { type: "string" }, seed: { type: "string" }, "rehearsal-labels": { type: "boolean" }, help: { type: "boolean", short: "h" },
   } });
   if (values.help) { process.stdout.write(LEARN_HELP + "\n"); return 0; }
   if (!values.label || !values.examples) throw new UsageError("learn needs --label NAME and --examples DIR (see moodwire learn --help)");
@@ -186,6 +188,7 @@ export async function runLearn(argv: string[]): Promise<number> {
       epochs: parseNumber("epochs", values.epochs) ?? LEARN_DEFAULTS.epochs,
       mixesPerExample: LEARN_DEFAULTS.mixesPerExample, learningRate: LEARN_DEFAULTS.learningRate,
       seed: parseNumber("seed", values.seed) ?? LEARN_DEFAULTS.seed,
+      distill: !values["rehearsal-labels"],
       onProgress: (p) => progress((p.epoch - 1) * p.batches + p.batch, p.batches * p.epochs, "learning", `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`),
     });
     process.stderr.write(`moodwire: learned "${values.label}" from ${metadata.learned!.examples} clips in ${metadata.learned!.seconds} s; model written to ${out} (classes: ${metadata.classes.join(", ")})\n`);

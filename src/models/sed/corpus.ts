@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { encodeWav } from "../../audio/wav.ts";
 import { seededRandom, shuffled, uniform } from "../random.ts";
 import { formatAnnotations, makeEvent, makeScene, splitBackgrounds, splitByGroup, type Annotation, type ClassPool } from "./soundscape.ts";
-import { CORPUS_RATE, GUNSHOT_CLASS, loadBackgrounds, SED_CLASSES, type Recording, type SoundClass } from "./sources.ts";
+import { CORPUS_RATE, GUNSHOT_CLASS, TAMBOURINE_CLASS, loadBackgrounds, SED_CLASSES, type Recording, type SoundClass } from "./sources.ts";
 import { ModelInputError } from "../errors.ts";
 
 export interface CorpusOptions {
@@ -32,7 +32,7 @@ export interface CorpusOptions {
 
 export const CORPUS_DEFAULTS = { seed: 1, trainScenes: 400, testScenes: 100, newClassExamples: 10 };
 
-export const EXTRA_CLASSES: SoundClass[] = [GUNSHOT_CLASS];
+export const EXTRA_CLASSES: SoundClass[] = [GUNSHOT_CLASS, TAMBOURINE_CLASS];
 
 export interface CorpusSummary {
   seed: number;

@@ -208,6 +208,17 @@ export const GUNSHOT_CLASS: SoundClass = {
 };
 
 /**
+ * Another new class, nearer to what a performer teaches: a tambourine (three of them in the
+ * hydrogen drum kits, five velocity layers each). Unlike gunshot, whose test weapons (needlers,
+ * bolters) sound unlike its training ones, one tambourine is much like another.
+ */
+export const TAMBOURINE_CLASS: SoundClass = {
+  label: "tambourine", description: "a tambourine shaken or struck (hydrogen drum kits)",
+  packages: ["hydrogen-drumkits"], shape: "single",
+  load: () => fromFiles("tambourine", hydrogenFiles(/tambourine/i)),
+};
+
+/**
  * Steady room tones the events are mixed over, by kind. Each kind with two or more
  * recordings gives one to the test split (see splitBackgrounds), so both splits have water,
  * wind, machines and city, but never the same recording.
