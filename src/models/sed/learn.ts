@@ -206,12 +206,17 @@ export async function learnNewClass(options: LearnOptions): Promise<SedMetadata>
   const model = buildLearner(base, f, classes, options.mode);
   const augment = options.augment === undefined ? AUGMENT_DEFAULTS : options.augment;
   model.compile({ optimizer: tf.train.adam(options.learningRate), loss: "binaryCrossentropy" });
+  const epochMixes = examples.length * options.mixesPerExample;
+  // The base's outputs on the rehearsal patches as they are: the same every epoch and for
+  // every copy, so they are computed once; only the fresh mixtures need the base each epoch.
+  let baseOnRehearsal: Float32Array[] | undefined;
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     // Fresh mixtures every epoch: new positions, gains and backgrounds for each clip.
     const set = learningSet(rehearsal, examples, options.mixesPerExample, f, random, options.rehearsalCopies ?? LEARN_DEFAULTS.rehearsalCopies);
     if (options.distill ?? LEARN_DEFAULTS.distill) {
-      const old = predictPatches(base, set.x, 0, set.count, f);
-      for (let i = 0; i < set.count; i++) set.y.set(old[i]!, i * (classes + 1));
+      baseOnRehearsal ??= predictPatches(base, set.x, epochMixes, rehearsal.count, f);
+      const baseOnMixes = predictPatches(base, set.x, 0, epochMixes, f);
+      for (let i = 0; i < set.count; i++) set.y.set(i < epochMixes ? baseOnMixes[i]! : baseOnRehearsal[(i - epochMixes) % rehearsal.count]!, i * (classes + 1));
     }
     await trainEpoch(model, set, shuffled(random, Array.from({ length: set.count }, (_, i) => i)), 32, f,
       (batch, batches, loss) => options.onProgress?.({ epoch, epochs: options.epochs, batch, batches, loss }),

@@ -42,8 +42,3 @@ export function eventsOfPatchSet(probabilities: Float32Array[][], set: PatchSet,
   return set.files.flatMap((file, i) => eventsAsAnnotations(file.filename, detectEvents(probabilities[i]!, labels, patchHopSeconds(f), file.seconds, rule)));
 }
 
-/** Detected events for every file of a patch set, as annotations. */
-export function detectInPatchSet(model: tf.LayersModel, set: PatchSet, labels: string[], f: SedFrontEnd, rule: EventRule = EVENT_RULE): Annotation[] {
-  return eventsOfPatchSet(predictPatchSet(model, set, f), set, labels, f, rule);
-}
-

@@ -150,7 +150,7 @@ export async function trainSed(options: TrainSedOptions): Promise<SedMetadata> {
     const test = readSplit(options.corpus, "test", frontEnd, (d, t) => options.onLoad?.(d, t, "test"));
     metadata.corpus.testScenes = test.scenes.length;
     const testSet = toPatches(test.scenes, test.annotations, labels, frontEnd), probabilities = predictPatchSet(model, testSet, frontEnd);
-    const shared = scoreProbabilities(probabilities, testSet, labels, frontEnd, EVENT_RULE);
+    const shared = scoreProbabilities(probabilities, testSet, labels, frontEnd, sharedRule(eventRule));
     metadata.evaluation = {
       split: "test", scores: scoreProbabilities(probabilities, testSet, labels, frontEnd, eventRule),
       sharedRule: { segmentF1: shared.segment.micro.f1, eventF1: shared.event.micro.f1 },
