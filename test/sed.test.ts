@@ -129,6 +129,21 @@ describe("corpus from Debian recordings", () => {
     expect(test.map(instrument).filter((x) => trainInstruments.has(x))).toEqual([]);
     expect(existsSync(join(dir, "t/new-class/tambourine/tambourine-01.wav"))).toBe(true);
   }, 60_000);
+
+  it("--new-class-split recording holds out other strokes of every training tambourine, and leaves the base classes' split alone", async () => {
+    const common = { seed: 1, trainScenes: 1, testScenes: 1, newClassExamples: 2, newClass: "tambourine", classes: ["clap"] };
+    const bySource = await buildSedCorpus({ ...common, out: join(dir, "s") });
+    const byRecording = await buildSedCorpus({ ...common, out: join(dir, "r"), newClassSplit: "recording" });
+    expect(byRecording.newClassSplit).toBe("recording");
+    const instrument = (path: string) => path.replace(/[-_ ]?(soft|softest|med|hard|hardest|\d+)\.wav$/i, "");
+    const { train, test } = byRecording.sources.tambourine!;
+    expect(train.filter((x) => test.includes(x))).toEqual([]);
+    // Every tambourine is in both splits: the test strokes are of instruments the clips play.
+    expect(new Set(test.map(instrument))).toEqual(new Set(train.map(instrument)));
+    expect(test.length).toBe(new Set(train.map(instrument)).size);
+    expect(byRecording.sources.clap).toEqual(bySource.sources.clap);
+    expect(byRecording.sources.background).toEqual(bySource.sources.background);
+  }, 60_000);
 });
 
 const haveModel = existsSync(join(DEFAULT_SED_MODEL, "model.json"));

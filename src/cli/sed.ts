@@ -34,7 +34,10 @@ Options:
   --classes LIST     only these classes (comma-separated)
   --new-class NAME   also write a few clips of a class the base model does not know, for
                      'moodwire learn', and put it in the test scenes (${EXTRA_CLASSES.map((c) => c.label).join(", ")})
-  --examples N       clips of the new class (default ${CORPUS_DEFAULTS.newClassExamples})`;
+  --examples N       clips of the new class (default ${CORPUS_DEFAULTS.newClassExamples})
+  --new-class-split S  source (default): the new class' test scenes hold only sources the
+                     clips do not (another tambourine); recording: other recordings of the
+                     same sources (the same tambourines struck again, a performer's case)`;
 
 export const TRAIN_SED_HELP = `Usage: moodwire train sed --corpus DIR --out DIR [options]
 
@@ -73,10 +76,15 @@ Options:
   --epochs N         default ${LEARN_DEFAULTS.epochs}
   --seed N           default ${LEARN_DEFAULTS.seed}`;
 
+function parseNewClassSplit(value: string | undefined): "source" | "recording" | undefined {
+  if (value === undefined || value === "source" || value === "recording") return value;
+  throw new UsageError(`--new-class-split must be source or recording, not "${value}"`);
+}
+
 export async function runCorpusSed(rest: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options: {
     out: { type: "string" }, seed: { type: "string" }, train: { type: "string" }, test: { type: "string" },
-    classes: { type: "string" }, "new-class": { type: "string" }, examples: { type: "string" }, help: { type: "boolean", short: "h" },
+    classes: { type: "string" }, "new-class": { type: "string" }, "new-class-split": { type: "string" }, examples: { type: "string" }, help: { type: "boolean", short: "h" },
   } });
   if (values.help) { process.stdout.write(CORPUS_SED_HELP + "\n"); return 0; }
   if (!values.out) throw new UsageError("corpus sed needs --out DIR");
@@ -88,6 +96,7 @@ export async function runCorpusSed(rest: string[]): Promise<number> {
       trainScenes: parseNumber("train", values.train) ?? CORPUS_DEFAULTS.trainScenes,
       testScenes: parseNumber("test", values.test) ?? CORPUS_DEFAULTS.testScenes,
       newClass: values["new-class"],
+      newClassSplit: parseNewClassSplit(values["new-class-split"]),
       newClassExamples: parseNumber("examples", values.examples) ?? CORPUS_DEFAULTS.newClassExamples,
       classes: values.classes?.split(",").map((s) => s.trim()).filter(Boolean),
       onProgress: (done, n, note) => progress(done, n, "corpus", note),

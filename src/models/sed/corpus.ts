@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodeWav } from "../../audio/wav.ts";
 import { seededRandom, shuffled, uniform } from "../random.ts";
-import { formatAnnotations, makeEvent, makeScene, splitBackgrounds, splitByGroup, type Annotation, type ClassPool } from "./soundscape.ts";
+import { formatAnnotations, makeEvent, makeScene, splitBackgrounds, splitByGroup, splitWithinGroups, type Annotation, type ClassPool } from "./soundscape.ts";
 import { CORPUS_RATE, GUNSHOT_CLASS, TAMBOURINE_CLASS, loadBackgrounds, SED_CLASSES, type Recording, type SoundClass } from "./sources.ts";
 import { ModelInputError } from "../errors.ts";
 
@@ -25,6 +25,12 @@ export interface CorpusOptions {
   /** A class left out of training: its test-group sounds join the test scenes, a few train-group clips are written for `learn`. */
   newClass?: string;
   newClassExamples: number;
+  /**
+   * How the new class is split: "source" (default) keeps its test sources out of the clips
+   * (other instruments, other weapons); "recording" holds out other recordings of the same
+   * sources (a performer's own instrument, other strokes). Base classes are always split by source.
+   */
+  newClassSplit?: "source" | "recording";
   /** Restrict to these base classes (tests use a few to stay fast). */
   classes?: string[];
   onProgress?: (done: number, total: number, note: string) => void;
@@ -40,6 +46,8 @@ export interface CorpusSummary {
   sceneSeconds: number;
   classes: string[];
   newClass?: string;
+  /** How the new class was split (see CorpusOptions). */
+  newClassSplit?: "source" | "recording";
   scenes: { train: number; test: number };
   /** Distinct recordings and groups per class and split. */
   recordings: Record<string, { train: { recordings: number; groups: number }; test: { recordings: number; groups: number } }>;
@@ -66,13 +74,17 @@ export async function buildSedCorpus(options: CorpusOptions): Promise<CorpusSumm
 
   const train: ClassPool[] = [], test: ClassPool[] = [];
   const summary: CorpusSummary = {
-    seed, sampleRate: CORPUS_RATE, sceneSeconds: 10, classes: base.map((c) => c.label), newClass: extra?.label,
+    seed, sampleRate: CORPUS_RATE, sceneSeconds: 10, classes: base.map((c) => c.label), newClass: extra?.label, newClassSplit: extra ? options.newClassSplit ?? "source" : undefined,
     scenes: { train: options.trainScenes, test: options.testScenes }, recordings: {}, events: { train: {}, test: {} }, sources: {},
   };
   const describe = (rs: Recording[]) => ({ recordings: rs.length, groups: new Set(rs.map((r) => r.group)).size });
   for (const [i, sound] of all.entries()) {
     options.onProgress?.(i, all.length, `loading ${sound.label}`);
-    const split = splitByGroup(await sound.load(), random);
+    const recordings = await sound.load();
+    const bySource = splitByGroup(recordings, random);
+    // A split by recording draws from its own generator, so the base classes, the rooms and
+    // the scenes' timing are the same as in the split by source.
+    const split = sound === extra && options.newClassSplit === "recording" ? splitWithinGroups(recordings, seededRandom(seed + 1_000_003)) : bySource;
     train.push({ sound, recordings: split.train });
     test.push({ sound, recordings: split.test });
     summary.recordings[sound.label] = { train: describe(split.train), test: describe(split.test) };

@@ -30,6 +30,23 @@ export function splitByGroup(recordings: Recording[], random: Random, testFracti
   };
 }
 
+/**
+ * Splits a class's recordings within each group: `testFraction` of every group's recordings
+ * (at least one, when the group has two or more) go to test. Test then holds other
+ * recordings of the same sources, the case of a performer who teaches moodwire the very
+ * instrument they will play (another stroke of the same tambourine), not another instrument.
+ */
+export function splitWithinGroups(recordings: Recording[], random: Random, testFraction = 0.25): { train: Recording[]; test: Recording[] } {
+  const test = new Set<Recording>();
+  for (const group of [...new Set(recordings.map((r) => r.group))].sort()) {
+    const members = recordings.filter((r) => r.group === group);
+    if (members.length < 2) continue;
+    for (const r of shuffled(random, members).slice(0, Math.max(1, Math.round(members.length * testFraction)))) test.add(r);
+  }
+  if (test.size === 0) throw new ModelInputError(`class ${recordings[0]?.label} has no group with two or more recordings to split`);
+  return { train: recordings.filter((r) => !test.has(r)), test: recordings.filter((r) => test.has(r)) };
+}
+
 /** Backgrounds: one recording of every kind with two or more goes to test, the rest to train. */
 export function splitBackgrounds(recordings: Recording[], random: Random): { train: Recording[]; test: Recording[] } {
   const kinds = [...new Set(recordings.map((r) => r.label))].sort();
