@@ -13,7 +13,7 @@
 import { tf } from "../tf.ts";
 import { MODEL_CHANNELS, type EmotionFrontEnd } from "./frontend.ts";
 
-export const EMOTION_ARCHITECTURE = { filters: [48, 48, 48], kernel: [5, 5, 3], timeline: 8, hidden: 32, dropout: 0.3 };
+export const EMOTION_ARCHITECTURE = { filters: [48, 96, 96], kernel: [5, 5, 3], timeline: 16, hidden: 64, dropout: 0.3 };
 
 /** cues: how many cue outputs (0: none, e.g. for DEAM, whose labels have no cues). */
 export function buildEmotionModel(f: EmotionFrontEnd, seed = 1, cues = 0): tf.LayersModel {
