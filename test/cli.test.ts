@@ -79,6 +79,7 @@ describe("moodwire analyze", () => {
     [["analyze", "x.wav", "--bogus"], /Unknown option '--bogus'/],
     [["analyze"], /needs exactly one FILE or FOLDER/],
     [["frobnicate"], /unknown command "frobnicate"/],
+    [["corpus", "sed", "--out", "/tmp/never-written", "--new-class", "tambourine", "--new-class-split", "take"], /^moodwire: --new-class-split must be source or recording, not "take"\n$/],
   ])("fails with one clear line and exit 2: %j", async (argv, message) => {
     const { code, stderr, stdout } = await moodwire(argv);
     expect(code).toBe(2);
