@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_SED_MODEL } from "../src/cli/sed.ts";
 import { loadModel } from "../src/models/io.ts";
-import { buildSedCorpus } from "../src/models/sed/corpus.ts";
+import { buildSedCorpus, type NewClassSplit } from "../src/models/sed/corpus.ts";
 import { readSplit, toPatches } from "../src/models/sed/dataset.ts";
 import { learnNewClass, LEARN_DEFAULTS } from "../src/models/sed/learn.ts";
 import { buildSedModel } from "../src/models/sed/model.ts";
@@ -72,19 +72,18 @@ async function benchSed() {
   // Learning a new class, and Table 3.1: each new class's test scenes are built once; the
   // base model's old-class F1 is measured on the same scenes as each learned model's.
   const dir = mkdtempSync(join(tmpdir(), "moodwire-bench-models-"));
-  type Split = "source" | "recording";
-  const cases: { label: string; split: Split; mode: "adapter" | "transfer"; distill: boolean }[] = [
+  const cases: { label: string; split: NewClassSplit; mode: "adapter" | "transfer"; distill: boolean }[] = [
     { label: "gunshot", split: "source", mode: "adapter", distill: true },
     { label: "gunshot", split: "source", mode: "adapter", distill: false },
     { label: "gunshot", split: "source", mode: "transfer", distill: false },
     { label: "tambourine", split: "source", mode: "adapter", distill: true },
     { label: "tambourine", split: "recording", mode: "adapter", distill: true },
   ];
-  const table: { label: string; split: Split; mode: string; oldLabels: string; baseOldF1: number; oldF1: number; newF1: number; newPrecision: number; newRecall: number; seconds: number }[] = [];
+  const table: { label: string; split: NewClassSplit; mode: string; oldLabels: string; baseOldF1: number; oldF1: number; newF1: number; newPrecision: number; newRecall: number; seconds: number }[] = [];
   try {
     const old = metadata.classes;
     for (const key of [...new Set(cases.map((c) => `${c.label}/${c.split}`))]) {
-      const [label, split] = key.split("/") as [string, Split];
+      const [label, split] = key.split("/") as [string, NewClassSplit];
       log(`building the test scenes with the new class (${label}, split by ${split}) ...`);
       const scenes = join(dir, `${label}-${split}`);
       await buildSedCorpus({ out: scenes, seed: 1, trainScenes: 0, testScenes: values.quick ? 30 : 100, newClass: label, newClassExamples: 10, newClassSplit: split });

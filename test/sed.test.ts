@@ -91,6 +91,9 @@ describe("sed_eval metrics", () => {
   });
 });
 
+/** A hydrogen sample's instrument: its path without the velocity layer (-Soft, -Hard, -2 ...). */
+const instrument = (path: string) => path.replace(/[-_ ]?(soft|softest|med|hard|hardest|\d+)\.wav$/i, "");
+
 describe("corpus from Debian recordings", () => {
   let dir: string;
   beforeAll(() => { dir = mkdtempSync(join(tmpdir(), "moodwire-corpus-")); });
@@ -121,7 +124,6 @@ describe("corpus from Debian recordings", () => {
 
   it("the tambourine new class is split by instrument: its test tambourine is never a training one", async () => {
     const summary = await buildSedCorpus({ out: join(dir, "t"), seed: 1, trainScenes: 1, testScenes: 1, newClassExamples: 2, newClass: "tambourine", classes: ["clap"] });
-    const instrument = (path: string) => path.replace(/[-_ ]?(soft|softest|med|hard|hardest|\d+)\.wav$/i, "");
     const { train, test } = summary.sources.tambourine!;
     expect(train.length).toBeGreaterThan(0);
     expect(test.length).toBeGreaterThan(0);
@@ -135,7 +137,6 @@ describe("corpus from Debian recordings", () => {
     const bySource = await buildSedCorpus({ ...common, out: join(dir, "s") });
     const byRecording = await buildSedCorpus({ ...common, out: join(dir, "r"), newClassSplit: "recording" });
     expect(byRecording.newClassSplit).toBe("recording");
-    const instrument = (path: string) => path.replace(/[-_ ]?(soft|softest|med|hard|hardest|\d+)\.wav$/i, "");
     const { train, test } = byRecording.sources.tambourine!;
     expect(train.filter((x) => test.includes(x))).toEqual([]);
     // Every tambourine is in both splits: the test strokes are of instruments the clips play.

@@ -6,7 +6,7 @@ import { UsageError, parseNumber, parseChoice } from "./args.ts";
 import { createPhasedProgress } from "./progress.ts";
 import { loadTf } from "../models/tf.ts";
 import { loadModel } from "../models/io.ts";
-import { buildSedCorpus, CORPUS_DEFAULTS, EXTRA_CLASSES } from "../models/sed/corpus.ts";
+import { buildSedCorpus, CORPUS_DEFAULTS, EXTRA_CLASSES, NEW_CLASS_SPLITS, type NewClassSplit } from "../models/sed/corpus.ts";
 import { SED_CLASSES } from "../models/sed/sources.ts";
 import { trainSed, TRAIN_DEFAULTS, segmentF1, type SedMetadata } from "../models/sed/train.ts";
 import { learnNewClass, LEARN_DEFAULTS } from "../models/sed/learn.ts";
@@ -76,9 +76,9 @@ Options:
   --epochs N         default ${LEARN_DEFAULTS.epochs}
   --seed N           default ${LEARN_DEFAULTS.seed}`;
 
-function parseNewClassSplit(value: string | undefined): "source" | "recording" | undefined {
-  if (value === undefined || value === "source" || value === "recording") return value;
-  throw new UsageError(`--new-class-split must be source or recording, not "${value}"`);
+function parseNewClassSplit(value: string | undefined): NewClassSplit | undefined {
+  if (value === undefined || (NEW_CLASS_SPLITS as readonly string[]).includes(value)) return value as NewClassSplit | undefined;
+  throw new UsageError(`--new-class-split must be ${NEW_CLASS_SPLITS.join(" or ")}, not "${value}"`);
 }
 
 export async function runCorpusSed(rest: string[]): Promise<number> {

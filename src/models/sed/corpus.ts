@@ -17,6 +17,10 @@ import { formatAnnotations, makeEvent, makeScene, splitBackgrounds, splitByGroup
 import { CORPUS_RATE, GUNSHOT_CLASS, TAMBOURINE_CLASS, loadBackgrounds, SED_CLASSES, type Recording, type SoundClass } from "./sources.ts";
 import { ModelInputError } from "../errors.ts";
 
+/** How a new class' recordings are split between the `learn` clips and the test scenes (CorpusOptions.newClassSplit). */
+export const NEW_CLASS_SPLITS = ["source", "recording"] as const;
+export type NewClassSplit = (typeof NEW_CLASS_SPLITS)[number];
+
 export interface CorpusOptions {
   out: string;
   seed: number;
@@ -30,7 +34,7 @@ export interface CorpusOptions {
    * (other instruments, other weapons); "recording" holds out other recordings of the same
    * sources (a performer's own instrument, other strokes). Base classes are always split by source.
    */
-  newClassSplit?: "source" | "recording";
+  newClassSplit?: NewClassSplit;
   /** Restrict to these base classes (tests use a few to stay fast). */
   classes?: string[];
   onProgress?: (done: number, total: number, note: string) => void;
@@ -47,7 +51,7 @@ export interface CorpusSummary {
   classes: string[];
   newClass?: string;
   /** How the new class was split (see CorpusOptions). */
-  newClassSplit?: "source" | "recording";
+  newClassSplit?: NewClassSplit;
   scenes: { train: number; test: number };
   /** Distinct recordings and groups per class and split. */
   recordings: Record<string, { train: { recordings: number; groups: number }; test: { recordings: number; groups: number } }>;
@@ -81,9 +85,10 @@ export async function buildSedCorpus(options: CorpusOptions): Promise<CorpusSumm
   for (const [i, sound] of all.entries()) {
     options.onProgress?.(i, all.length, `loading ${sound.label}`);
     const recordings = await sound.load();
+    // The split by source runs even when it is not used: the shared generator then advances
+    // as always, and a split by recording draws from its own, so the base classes, the rooms
+    // and the scenes' timing are the same under either split.
     const bySource = splitByGroup(recordings, random);
-    // A split by recording draws from its own generator, so the base classes, the rooms and
-    // the scenes' timing are the same as in the split by source.
     const split = sound === extra && options.newClassSplit === "recording" ? splitWithinGroups(recordings, seededRandom(seed + 1_000_003)) : bySource;
     train.push({ sound, recordings: split.train });
     test.push({ sound, recordings: split.test });
