@@ -8,7 +8,9 @@
 // `corpus sed --seed 1 --train 0 --test 100 --new-class gunshot|tambourine` (the same
 // recording split as the training corpus: only recordings no model heard). One more row
 // splits the tambourines by recording (`--new-class-split recording`): the test scenes
-// strike the clips' own tambourines again, a performer's case.
+// strike the clips' own tambourines again, a performer's case. And one passes 10 "not this"
+// clips (glass and bells from training recordings: `corpus sed --negatives glass,bell`) to
+// `learn --negatives`.
 
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -72,38 +74,42 @@ async function benchSed() {
   // Learning a new class, and Table 3.1: each new class's test scenes are built once; the
   // base model's old-class F1 is measured on the same scenes as each learned model's.
   const dir = mkdtempSync(join(tmpdir(), "moodwire-bench-models-"));
-  const cases: { label: string; split: NewClassSplit; mode: "adapter" | "transfer"; distill: boolean }[] = [
+  // The tambourine scenes also get "not this" clips of glass and bells (what the learned
+  // tambourine fired on), for the row that passes them to learn --negatives.
+  const negativesOf: Record<string, string[]> = { tambourine: ["glass", "bell"] };
+  const cases: { label: string; split: NewClassSplit; mode: "adapter" | "transfer"; distill: boolean; negatives?: boolean }[] = [
     { label: "gunshot", split: "source", mode: "adapter", distill: true },
     { label: "gunshot", split: "source", mode: "adapter", distill: false },
     { label: "gunshot", split: "source", mode: "transfer", distill: false },
     { label: "tambourine", split: "source", mode: "adapter", distill: true },
+    { label: "tambourine", split: "source", mode: "adapter", distill: true, negatives: true },
     { label: "tambourine", split: "recording", mode: "adapter", distill: true },
   ];
-  const table: { label: string; split: NewClassSplit; mode: string; oldLabels: string; baseOldF1: number; oldF1: number; newF1: number; newPrecision: number; newRecall: number; seconds: number }[] = [];
+  const table: { label: string; split: NewClassSplit; mode: string; negatives: boolean; oldLabels: string; baseOldF1: number; oldF1: number; newF1: number; newPrecision: number; newRecall: number; seconds: number }[] = [];
   try {
     const old = metadata.classes;
     for (const key of [...new Set(cases.map((c) => `${c.label}/${c.split}`))]) {
       const [label, split] = key.split("/") as [string, NewClassSplit];
       log(`building the test scenes with the new class (${label}, split by ${split}) ...`);
       const scenes = join(dir, `${label}-${split}`);
-      await buildSedCorpus({ out: scenes, seed: 1, trainScenes: 0, testScenes: values.quick ? 30 : 100, newClass: label, newClassExamples: 10, newClassSplit: split });
+      await buildSedCorpus({ out: scenes, seed: 1, trainScenes: 0, testScenes: values.quick ? 30 : 100, newClass: label, newClassExamples: 10, newClassSplit: split, negatives: negativesOf[label] });
       const test = readSplit(scenes, "test", f);
       const patches = toPatches(test.scenes, test.annotations, [...old, label], f);
       const baseOldF1 = segmentF1(model, toPatches(test.scenes, test.annotations, old, f), old, f, metadata.eventRule).segment.micro.f1;
       log(`base model, old classes: segment F1 ${baseOldF1.toFixed(3)}`);
       for (const c of cases.filter((k) => k.label === label && k.split === split)) {
-        const out = join(dir, `learned-${label}-${split}-${c.mode}-${c.distill}`);
+        const out = join(dir, `learned-${label}-${split}-${c.mode}-${c.distill}-${c.negatives ?? false}`);
         const started = performance.now();
-        await learnNewClass({ ...LEARN_DEFAULTS, base: DEFAULT_SED_MODEL, label, examples: join(scenes, `new-class/${label}`), out, mode: c.mode, distill: c.distill });
+        await learnNewClass({ ...LEARN_DEFAULTS, base: DEFAULT_SED_MODEL, label, examples: join(scenes, `new-class/${label}`), negatives: c.negatives ? join(scenes, `new-class/not-${label}`) : undefined, out, mode: c.mode, distill: c.distill });
         const seconds = (performance.now() - started) / 1000;
         const learned = await loadModel<SedMetadata>(out);
         const scores = segmentF1(learned.model, patches, [...old, label], f, learned.metadata.eventRule).segment;
         const sum = (k: "tp" | "fp" | "fn") => old.reduce((a, l) => a + scores.classes[l]!.counts[k], 0);
         const oldF1 = (2 * sum("tp")) / (2 * sum("tp") + sum("fp") + sum("fn"));
         const n = scores.classes[label]!;
-        const row = { label, split, mode: c.mode, oldLabels: c.distill ? "base outputs" : "rehearsal labels", baseOldF1, oldF1, newF1: n.f1, newPrecision: n.precision, newRecall: n.recall, seconds };
+        const row = { label, split, mode: c.mode, negatives: c.negatives ?? false, oldLabels: c.distill ? "base outputs" : "rehearsal labels", baseOldF1, oldF1, newF1: n.f1, newPrecision: n.precision, newRecall: n.recall, seconds };
         table.push(row);
-        log(`${label} (split by ${split}), ${c.mode}, old classes from ${row.oldLabels}: learned in ${seconds.toFixed(0)} s; old classes F1 ${oldF1.toFixed(3)} (was ${baseOldF1.toFixed(3)}), ${label} F1 ${n.f1.toFixed(3)}`);
+        log(`${label} (split by ${split}), ${c.mode}${row.negatives ? ` + not-this clips (${negativesOf[label]!.join(", ")})` : ""}, old classes from ${row.oldLabels}: learned in ${seconds.toFixed(0)} s; old classes F1 ${oldF1.toFixed(3)} (was ${baseOldF1.toFixed(3)}), ${label} F1 ${n.f1.toFixed(3)}`);
         learned.model.dispose();
       }
     }
@@ -122,7 +128,7 @@ async function benchSed() {
   if (!values.json) {
     log("\n| new class, 10 clips | test sounds | method | old classes learn | old F1 before | after | drop | new class F1 (P / R) | time |");
     log("|---|---|---|---|---:|---:|---:|---:|---:|");
-    for (const r of table) log(`| ${r.label} | ${r.split === "source" ? "other sources" : "same sources, other recordings"} | ${r.mode === "adapter" ? "neural adapter" : "simple transfer"} | ${r.oldLabels} | ${r.baseOldF1.toFixed(3)} | ${r.oldF1.toFixed(3)} | ${(r.baseOldF1 - r.oldF1).toFixed(3)} | ${r.newF1.toFixed(3)} (${r.newPrecision.toFixed(2)} / ${r.newRecall.toFixed(2)}) | ${r.seconds.toFixed(0)} s |`);
+    for (const r of table) log(`| ${r.label} | ${r.split === "source" ? "other sources" : "same sources, other recordings"} | ${r.mode === "adapter" ? "neural adapter" : "simple transfer"}${r.negatives ? ` + 10 "not this" clips (${negativesOf[r.label]!.join(", ")})` : ""} | ${r.oldLabels} | ${r.baseOldF1.toFixed(3)} | ${r.oldF1.toFixed(3)} | ${(r.baseOldF1 - r.oldF1).toFixed(3)} | ${r.newF1.toFixed(3)} (${r.newPrecision.toFixed(2)} / ${r.newRecall.toFixed(2)}) | ${r.seconds.toFixed(0)} s |`);
 }
   return result;
 }

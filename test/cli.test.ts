@@ -80,6 +80,7 @@ describe("moodwire analyze", () => {
     [["analyze"], /needs exactly one FILE or FOLDER/],
     [["frobnicate"], /unknown command "frobnicate"/],
     [["corpus", "sed", "--out", "/tmp/never-written", "--new-class", "tambourine", "--new-class-split", "take"], /^moodwire: --new-class-split must be source or recording, not "take"\n$/],
+    [["corpus", "sed", "--out", "/tmp/never-written", "--new-class", "tambourine", "--negatives", "tambourine"], /^moodwire: negative clips must be of a base class \(.*\), not "tambourine"\n$/],
   ])("fails with one clear line and exit 2: %j", async (argv, message) => {
     const { code, stderr, stdout } = await moodwire(argv);
     expect(code).toBe(2);

@@ -87,12 +87,59 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
     for (const m of [base, model, untrained]) m.dispose();
   }, 180_000);
 
-  it("learn refuses a label the model knows, and too few clips, in one line", async () => {
+  it("with clips it must not fire on (--negatives), fires less on sounds like them", async () => {
+    // Steady beeps: the same timbre, in the band the whistle sweeps, but not sweeping. The
+    // model learned without them is the previous test's (dir/learned).
+    writeClips(join(dir, "beeps"), [[0.4, 2200, 2200, 0.5], [0.5, 1900, 1900, 0.3], [0.45, 2600, 2600, 0.6], [0.4, 2400, 2400, 0.4]]);
+    writeClips(join(dir, "beeps-heldout"), [[0.42, 2100, 2100, 0.5], [0.5, 2500, 2500, 0.4], [0.38, 2300, 2300, 0.6]]);
+    const { metadata } = await loadModel<SedMetadata>(DEFAULT_SED_MODEL);
+    const f = metadata.frontEnd, classes = metadata.classes.length;
+    const out = join(dir, "learned-negatives");
+    const learned = await learnNewClass({ base: DEFAULT_SED_MODEL, label: "whistle", examples: join(dir, "train"), negatives: join(dir, "beeps"), out, mode: "adapter", epochs: 4, mixesPerExample: 20, learningRate: 1e-3, seed: 3 });
+    expect(learned.learned).toMatchObject({ examples: 6, negatives: 4 });
+
+    const rehearsal = loadRehearsal(DEFAULT_SED_MODEL);
+    const rising = learningSet(rehearsal, await readExamples(join(dir, "heldout"), f), 15, f, seededRandom(99));
+    // Beeps mixed into rehearsal patches (their labels unused: only the new class's output is read).
+    const beeps = learningSet(rehearsal, await readExamples(join(dir, "beeps-heldout"), f), 15, f, seededRandom(98), 0);
+    const meanNew = (model: tf.LayersModel, set: typeof beeps) => predictPatches(model, set.x, 0, set.count, f).reduce((sum, p) => sum + p[classes]! / set.count, 0);
+    const without = (await loadModel<SedMetadata>(join(dir, "learned"))).model, withNegatives = (await loadModel<SedMetadata>(out)).model;
+    const beepsWithout = meanNew(without, beeps), beepsWith = meanNew(withNegatives, beeps);
+    expect(beepsWith).toBeLessThan(0.85 * beepsWithout);
+    // ... and still hears the new sound, if less often: the new class grows more careful
+    // overall (here F1 0.62 -> 0.40 on held-out whistles, 0.27 -> 0.21 mean output on beeps).
+    expect(f1(predictPatches(withNegatives, rising.x, 0, rising.count, f), rising.y, classes + 1, classes)).toBeGreaterThan(0.35);
+    without.dispose();
+    withNegatives.dispose();
+  }, 180_000);
+
+  it("puts the negative clips into the learning set with the new class off", async () => {
+    const { metadata } = await loadModel<SedMetadata>(DEFAULT_SED_MODEL);
+    const f = metadata.frontEnd, classes = metadata.classes.length, size = f.patchFrames * f.nMels;
+    const rehearsal = loadRehearsal(DEFAULT_SED_MODEL);
+    const examples = await readExamples(join(dir, "train"), f), negatives = await readExamples(join(dir, "beeps"), f, "negative clip", 1);
+    const set = learningSet(rehearsal, examples, 2, f, seededRandom(1), 1, negatives);
+    expect(set.count).toBe(2 * examples.length + 2 * negatives.length + rehearsal.count);
+    const newClass = Array.from({ length: set.count }, (_, i) => set.y[i * (classes + 1) + classes]);
+    expect(newClass.slice(0, 2 * examples.length).every((v) => v === 1)).toBe(true);
+    expect(newClass.slice(2 * examples.length).every((v) => v === 0)).toBe(true);
+    // Each negative mixture holds its clip: it equals no rehearsal patch as it is.
+    const unchanged = (i: number) => Array.from({ length: rehearsal.count }, (_, r) => r).some((r) => {
+      for (let j = 0; j < size; j++) if (Math.abs(set.x[i * size + j]! - (rehearsal.db[r * size + j]! - f.mean) / f.std) > 1e-4) return false;
+      return true;
+    });
+    for (let i = 2 * examples.length; i < 2 * (examples.length + negatives.length); i++) expect(unchanged(i), `mixture ${i}`).toBe(false);
+    // The plain rehearsal patches that follow are the rehearsal set as it is.
+    expect(unchanged(2 * (examples.length + negatives.length))).toBe(true);
+  });
+
+  it("learn refuses a label the model knows, too few clips and a missing negatives folder, in one line", async () => {
     const few = join(dir, "few");
     writeClips(few, [[0.4, 1500, 3000, 0.5]]);
     for (const [args, message] of [
       [["--label", "clap", "--examples", join(dir, "train")], /already knows "clap"/],
       [["--label", "whistle", "--examples", few], /at least 3/],
+      [["--label", "whistle", "--examples", join(dir, "train"), "--negatives", join(dir, "missing")], /cannot read the negative clip folder/],
     ] as const) {
       const r = await moodwire(["learn", ...args, "--out", join(dir, "x")]);
       expect(r.code).toBe(2);

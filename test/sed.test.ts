@@ -1,6 +1,6 @@
 // Sound event detection: event rule, sed_eval metrics, corpus (from the Debian recordings),
 // the streaming detector against offline analysis, tensor memory, and the commands.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -144,6 +144,18 @@ describe("corpus from Debian recordings", () => {
     expect(test.length).toBe(new Set(train.map(instrument)).size);
     expect(byRecording.sources.clap).toEqual(bySource.sources.clap);
     expect(byRecording.sources.background).toEqual(bySource.sources.background);
+  }, 60_000);
+
+  it("--negatives writes 'not this' clips of base classes beside the new class', and changes nothing else", async () => {
+    const common = { seed: 1, trainScenes: 1, testScenes: 1, newClassExamples: 2, newClass: "tambourine", classes: ["clap", "glass"] };
+    const plain = await buildSedCorpus({ ...common, out: join(dir, "n0") });
+    const withNegatives = await buildSedCorpus({ ...common, out: join(dir, "n1"), negatives: ["glass"] });
+    expect(withNegatives).toEqual(plain);
+    expect(readFileSync(join(dir, "n1/audio/test/scene-0000.wav"))).toEqual(readFileSync(join(dir, "n0/audio/test/scene-0000.wav")));
+    expect(readFileSync(join(dir, "n1/new-class/tambourine/tambourine-01.wav"))).toEqual(readFileSync(join(dir, "n0/new-class/tambourine/tambourine-01.wav")));
+    expect(readdirSync(join(dir, "n1/new-class/not-tambourine")).sort()).toEqual(["glass-00.wav", "glass-01.wav", "glass-02.wav", "glass-03.wav", "glass-04.wav"]);
+    await expect(buildSedCorpus({ ...common, out: join(dir, "n2"), negatives: ["tambourine"] })).rejects.toThrow(/must be of a base class/);
+    await expect(buildSedCorpus({ ...common, newClass: undefined, out: join(dir, "n3"), negatives: ["glass"] })).rejects.toThrow(/give --new-class too/);
   }, 60_000);
 });
 

@@ -37,7 +37,10 @@ Options:
   --examples N       clips of the new class (default ${CORPUS_DEFAULTS.newClassExamples})
   --new-class-split S  source (default): the new class' test scenes hold only sources the
                      clips do not (another tambourine); recording: other recordings of the
-                     same sources (the same tambourines struck again, a performer's case)`;
+                     same sources (the same tambourines struck again, a performer's case)
+  --negatives LIST   with --new-class: also write 5 clips of each of these base classes
+                     (from their training recordings) in new-class/not-CLASS/, for
+                     'moodwire learn --negatives'`;
 
 export const TRAIN_SED_HELP = `Usage: moodwire train sed --corpus DIR --out DIR [options]
 
@@ -69,6 +72,8 @@ Options:
   --base DIR         model to extend (default: the shipped models/sed)
   --label NAME       the new class (letters, digits, - and _)
   --examples DIR     folder of audio clips of the new sound
+  --negatives DIR    folder of clips of sounds it must not fire on (e.g. the glass
+                     and bells beside a tambourine), optional
   --out DIR          where to write the new model (default: models/sed-NAME)
   --mode M           adapter (default) or transfer (fine-tune one copy, no adapter)
   --rehearsal-labels the old classes learn the rehearsal set's labels, not the base
@@ -84,7 +89,7 @@ function parseNewClassSplit(value: string | undefined): NewClassSplit | undefine
 export async function runCorpusSed(rest: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options: {
     out: { type: "string" }, seed: { type: "string" }, train: { type: "string" }, test: { type: "string" },
-    classes: { type: "string" }, "new-class": { type: "string" }, "new-class-split": { type: "string" }, examples: { type: "string" }, help: { type: "boolean", short: "h" },
+    classes: { type: "string" }, "new-class": { type: "string" }, "new-class-split": { type: "string" }, negatives: { type: "string" }, examples: { type: "string" }, help: { type: "boolean", short: "h" },
   } });
   if (values.help) { process.stdout.write(CORPUS_SED_HELP + "\n"); return 0; }
   if (!values.out) throw new UsageError("corpus sed needs --out DIR");
@@ -98,6 +103,7 @@ export async function runCorpusSed(rest: string[]): Promise<number> {
       newClass: values["new-class"],
       newClassSplit: parseNewClassSplit(values["new-class-split"]),
       newClassExamples: parseNumber("examples", values.examples) ?? CORPUS_DEFAULTS.newClassExamples,
+      negatives: values.negatives?.split(",").map((s) => s.trim()).filter(Boolean),
       classes: values.classes?.split(",").map((s) => s.trim()).filter(Boolean),
       onProgress: (done, n, note) => progress(done, n, "corpus", note),
     });
@@ -182,7 +188,7 @@ export async function runEvalSed(rest: string[]): Promise<number> {
 
 export async function runLearn(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: {
-    base: { type: "string" }, label: { type: "string" }, examples: { type: "string" }, out: { type: "string" },
+    base: { type: "string" }, label: { type: "string" }, examples: { type: "string" }, negatives: { type: "string" }, out: { type: "string" },
     mode: { type: "string" }, epochs: { type: "string" }, seed: { type: "string" }, "rehearsal-labels": { type: "boolean" }, help: { type: "boolean", short: "h" },
   } });
   if (values.help) { process.stdout.write(LEARN_HELP + "\n"); return 0; }
@@ -192,7 +198,7 @@ export async function runLearn(argv: string[]): Promise<number> {
   const out = values.out ?? fileURLToPath(new URL(`../../models/sed-${values.label}`, import.meta.url));
   try {
     const metadata = await learnNewClass({
-      base: values.base ?? DEFAULT_SED_MODEL, label: values.label, examples: values.examples, out,
+      base: values.base ?? DEFAULT_SED_MODEL, label: values.label, examples: values.examples, negatives: values.negatives, out,
       mode: parseChoice("mode", values.mode, ["adapter", "transfer"] as const, LEARN_DEFAULTS.mode),
       epochs: parseNumber("epochs", values.epochs) ?? LEARN_DEFAULTS.epochs,
       mixesPerExample: LEARN_DEFAULTS.mixesPerExample, learningRate: LEARN_DEFAULTS.learningRate,
@@ -200,7 +206,7 @@ export async function runLearn(argv: string[]): Promise<number> {
       distill: !values["rehearsal-labels"],
       onProgress: (p) => progress((p.epoch - 1) * p.batches + p.batch, p.batches * p.epochs, "learning", `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`),
     });
-    process.stderr.write(`moodwire: learned "${values.label}" from ${metadata.learned!.examples} clips in ${metadata.learned!.seconds} s; model written to ${out} (classes: ${metadata.classes.join(", ")})\n`);
+    process.stderr.write(`moodwire: learned "${values.label}" from ${metadata.learned!.examples} clips${metadata.learned!.negatives ? ` (and ${metadata.learned!.negatives} it must not fire on)` : ""} in ${metadata.learned!.seconds} s; model written to ${out} (classes: ${metadata.classes.join(", ")})\n`);
     return 0;
   } catch (error) {
     asUsageError(error);

@@ -4,6 +4,7 @@
 //   DIR/audio/test/...
 //   DIR/annotations/train.tsv, test.tsv  filename onset offset event_label
 //   DIR/new-class/<label>/*.wav          (with --new-class) a few clips to teach with `learn`
+//   DIR/new-class/not-<label>/*.wav      (with --negatives) clips of base classes it must not fire on
 //   DIR/corpus.json                      seed, classes, which recordings went to which split
 //
 // Recordings are split by group before any mixing, so test scenes only contain sounds
@@ -12,7 +13,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodeWav } from "../../audio/wav.ts";
-import { seededRandom, shuffled, uniform } from "../random.ts";
+import { seededRandom, shuffled, uniform, type Random } from "../random.ts";
 import { formatAnnotations, makeEvent, makeScene, splitBackgrounds, splitByGroup, splitWithinGroups, type Annotation, type ClassPool } from "./soundscape.ts";
 import { CORPUS_RATE, GUNSHOT_CLASS, TAMBOURINE_CLASS, loadBackgrounds, SED_CLASSES, type Recording, type SoundClass } from "./sources.ts";
 import { ModelInputError } from "../errors.ts";
@@ -35,12 +36,19 @@ export interface CorpusOptions {
    * sources (a performer's own instrument, other strokes). Base classes are always split by source.
    */
   newClassSplit?: NewClassSplit;
+  /**
+   * Base classes to write "not this" clips of beside the new class' (for `learn --negatives`):
+   * NEGATIVE_EXAMPLES of each, from its training recordings, all in new-class/not-LABEL/.
+   */
+  negatives?: string[];
   /** Restrict to these base classes (tests use a few to stay fast). */
   classes?: string[];
   onProgress?: (done: number, total: number, note: string) => void;
 }
 
 export const CORPUS_DEFAULTS = { seed: 1, trainScenes: 400, testScenes: 100, newClassExamples: 10 };
+/** "Not this" clips per class named in CorpusOptions.negatives. */
+export const NEGATIVE_EXAMPLES = 5;
 
 export const EXTRA_CLASSES: SoundClass[] = [GUNSHOT_CLASS, TAMBOURINE_CLASS];
 
@@ -65,6 +73,19 @@ function countBy(rows: Annotation[]): Record<string, number> {
   return out;
 }
 
+/** `count` short clips of a pool's sound alone (0.1 s of silence each side), as a performer records them. */
+function writeClips(dir: string, pool: ClassPool, count: number, random: Random): void {
+  mkdirSync(dir, { recursive: true });
+  const order = shuffled(random, pool.recordings);
+  for (let k = 0; k < count; k++) {
+    const event = makeEvent({ sound: pool.sound, recordings: [order[k % order.length]!] }, random);
+    const clip = new Float32Array(event.length + Math.round(0.2 * CORPUS_RATE));
+    const gain = uniform(random, 0.3, 0.8);
+    for (let i = 0; i < event.length; i++) clip[i + Math.round(0.1 * CORPUS_RATE)] = gain * event[i]!;
+    writeFileSync(join(dir, `${pool.sound.label}-${String(k).padStart(2, "0")}.wav`), encodeWav(clip, CORPUS_RATE, { float: false, bits: 16 }));
+  }
+}
+
 export async function buildSedCorpus(options: CorpusOptions): Promise<CorpusSummary> {
   const { out, seed } = options;
   const random = seededRandom(seed);
@@ -75,6 +96,10 @@ export async function buildSedCorpus(options: CorpusOptions): Promise<CorpusSumm
   const extra = options.newClass ? EXTRA_CLASSES.find((c) => c.label === options.newClass) : undefined;
   if (options.newClass && !extra) throw new ModelInputError(`unknown new class ${options.newClass}; known: ${EXTRA_CLASSES.map((c) => c.label).join(", ")}`);
   const all = extra ? [...base, extra] : base;
+  for (const label of options.negatives ?? []) {
+    if (!extra) throw new ModelInputError("negative clips go with a new class: give --new-class too");
+    if (!base.some((c) => c.label === label)) throw new ModelInputError(`negative clips must be of a base class (${base.map((c) => c.label).join(", ")}), not "${label}"`);
+  }
 
   const train: ClassPool[] = [], test: ClassPool[] = [];
   const summary: CorpusSummary = {
@@ -122,16 +147,12 @@ export async function buildSedCorpus(options: CorpusOptions): Promise<CorpusSumm
 
   if (extra) {
     // A performer's few examples: short clips of the new sound alone, from its training groups.
-    const dir = join(out, "new-class", extra.label);
-    mkdirSync(dir, { recursive: true });
-    const pool = train.find((p) => p.sound === extra)!;
-    const order = shuffled(random, pool.recordings);
-    for (let k = 0; k < options.newClassExamples; k++) {
-      const event = makeEvent({ sound: pool.sound, recordings: [order[k % order.length]!] }, random);
-      const clip = new Float32Array(event.length + Math.round(0.2 * CORPUS_RATE));
-      const gain = uniform(random, 0.3, 0.8);
-      for (let i = 0; i < event.length; i++) clip[i + Math.round(0.1 * CORPUS_RATE)] = gain * event[i]!;
-      writeFileSync(join(dir, `${extra.label}-${String(k).padStart(2, "0")}.wav`), encodeWav(clip, CORPUS_RATE, { float: false, bits: 16 }));
+    writeClips(join(out, "new-class", extra.label), train.find((p) => p.sound === extra)!, options.newClassExamples, random);
+    // What it must not fire on, from the training recordings of the classes named: their
+    // own generator, so the corpus is otherwise the same with or without them.
+    const negativeRandom = seededRandom(seed + 2_000_003);
+    for (const label of options.negatives ?? []) {
+      writeClips(join(out, "new-class", `not-${extra.label}`), train.find((p) => p.sound.label === label)!, NEGATIVE_EXAMPLES, negativeRandom);
     }
   }
   writeFileSync(join(out, "corpus.json"), JSON.stringify(summary, null, 2) + "\n");
