@@ -23,8 +23,8 @@
 //
 // A performer can also give clips of what the new sound is NOT (--negatives: the glass and
 // bells beside a tambourine): they are mixed in the same way with the new class off, so the
-// new class learns where its border lies. Without them a tambourine learned from 10 clips
-// fired on 32% of the test split's glass patches and 11% of its bell patches.
+// new class learns where to stay off. Without them a tambourine learned from 10 clips fired
+// on 22% of the test split's glass patches (8% with them) and scored F1 0.409 (0.510).
 
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
