@@ -139,7 +139,7 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
     for (const [args, message] of [
       [["--label", "clap", "--examples", join(dir, "train")], /already knows "clap"/],
       [["--label", "whistle", "--examples", few], /at least 3/],
-      [["--label", "whistle", "--examples", join(dir, "train"), "--negatives", join(dir, "missing")], /cannot read the negative clip folder/],
+      [["--label", "whistle", "--examples", join(dir, "train"), "--negatives", join(dir, "missing")], /cannot read the negative clips folder/],
     ] as const) {
       const r = await moodwire(["learn", ...args, "--out", join(dir, "x")]);
       expect(r.code).toBe(2);

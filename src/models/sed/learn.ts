@@ -80,7 +80,7 @@ export async function readExamples(dir: string, f: SedFrontEnd, what = "example"
   try {
     names = readdirSync(dir).filter((n) => /\.(wav|wave|flac|ogg|oga|mp3)$/i.test(n)).sort();
   } catch (error) {
-    throw new ModelInputError(`cannot read the ${what} folder ${dir}: ${(error as Error).message}`);
+    throw new ModelInputError(`cannot read the ${what}s folder ${dir}: ${(error as Error).message}`);
   }
   if (names.length < minimum) throw new ModelInputError(`${dir} has ${names.length} audio clip(s): give at least ${minimum}${what === "example" ? " (5 to 20 work best)" : ""}`);
   const out: ExampleClip[] = [];
