@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_SED_MODEL } from "../src/cli/sed.ts";
 import { loadModel } from "../src/models/io.ts";
-import { buildSedCorpus, type NewClassSplit } from "../src/models/sed/corpus.ts";
+import { buildSedCorpus, NEGATIVE_EXAMPLES, type NewClassSplit } from "../src/models/sed/corpus.ts";
 import { readSplit, toPatches } from "../src/models/sed/dataset.ts";
 import { learnNewClass, LEARN_DEFAULTS } from "../src/models/sed/learn.ts";
 import { buildSedModel } from "../src/models/sed/model.ts";
@@ -128,7 +128,7 @@ async function benchSed() {
   if (!values.json) {
     log("\n| new class, 10 clips | test sounds | method | old classes learn | old F1 before | after | drop | new class F1 (P / R) | time |");
     log("|---|---|---|---|---:|---:|---:|---:|---:|");
-    for (const r of table) log(`| ${r.label} | ${r.split === "source" ? "other sources" : "same sources, other recordings"} | ${r.mode === "adapter" ? "neural adapter" : "simple transfer"}${r.negatives ? ` + 10 "not this" clips (${negativesOf[r.label]!.join(", ")})` : ""} | ${r.oldLabels} | ${r.baseOldF1.toFixed(3)} | ${r.oldF1.toFixed(3)} | ${(r.baseOldF1 - r.oldF1).toFixed(3)} | ${r.newF1.toFixed(3)} (${r.newPrecision.toFixed(2)} / ${r.newRecall.toFixed(2)}) | ${r.seconds.toFixed(0)} s |`);
+    for (const r of table) log(`| ${r.label} | ${r.split === "source" ? "other sources" : "same sources, other recordings"} | ${r.mode === "adapter" ? "neural adapter" : "simple transfer"}${r.negatives ? ` + ${negativesOf[r.label]!.length * NEGATIVE_EXAMPLES} "not this" clips (${negativesOf[r.label]!.join(", ")})` : ""} | ${r.oldLabels} | ${r.baseOldF1.toFixed(3)} | ${r.oldF1.toFixed(3)} | ${(r.baseOldF1 - r.oldF1).toFixed(3)} | ${r.newF1.toFixed(3)} (${r.newPrecision.toFixed(2)} / ${r.newRecall.toFixed(2)}) | ${r.seconds.toFixed(0)} s |`);
 }
   return result;
 }
