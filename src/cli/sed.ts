@@ -6,7 +6,7 @@ import { UsageError, parseNumber, parseChoice } from "./args.ts";
 import { createPhasedProgress } from "./progress.ts";
 import { loadTf } from "../models/tf.ts";
 import { loadModel } from "../models/io.ts";
-import { buildSedCorpus, CORPUS_DEFAULTS, EXTRA_CLASSES, NEW_CLASS_SPLITS, type NewClassSplit } from "../models/sed/corpus.ts";
+import { buildSedCorpus, CORPUS_DEFAULTS, EXTRA_CLASSES, NEGATIVE_EXAMPLES, NEW_CLASS_SPLITS, type NewClassSplit } from "../models/sed/corpus.ts";
 import { SED_CLASSES } from "../models/sed/sources.ts";
 import { trainSed, TRAIN_DEFAULTS, segmentF1, type SedMetadata } from "../models/sed/train.ts";
 import { learnNewClass, LEARN_DEFAULTS } from "../models/sed/learn.ts";
@@ -38,8 +38,8 @@ Options:
   --new-class-split S  source (default): the new class' test scenes hold only sources the
                      clips do not (another tambourine); recording: other recordings of the
                      same sources (the same tambourines struck again, a performer's case)
-  --negatives LIST   with --new-class: also write 5 clips of each of these base classes
-                     (from their training recordings) in new-class/not-CLASS/, for
+  --negatives LIST   with --new-class: also write ${NEGATIVE_EXAMPLES} clips of each of these base classes
+                     (from their training recordings) into new-class/not-NAME/ (NAME: the new class), for
                      'moodwire learn --negatives'`;
 
 export const TRAIN_SED_HELP = `Usage: moodwire train sed --corpus DIR --out DIR [options]
