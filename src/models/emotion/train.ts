@@ -50,7 +50,7 @@ export interface EmotionMetadata {
   smoothing: typeof SMOOTHING;
   baseline: { descriptors: readonly string[]; valence: number[]; arousal: number[] };
   corpus: { layout: string; seed: number | null; trainSongs: number; testSongs: number };
-  training: { epochs: number; bestEpoch: number; validationRmse: number; seconds: number; learningRate?: [number, number] };
+  training: { epochs: number; seed?: number; bestEpoch: number; validationRmse: number; seconds: number; learningRate?: [number, number] };
   evaluation?: { split: string; model: EmotionScores; baseline: EmotionScores };
 }
 
@@ -169,13 +169,17 @@ export interface TrainEmotionOptions {
 }
 
 export const EMOTION_TRAIN_DEFAULTS = { epochs: 16, batchSize: 64, learningRate: 1e-3, seed: 1 };
+/** Draws the tenth of the training pieces that chooses the epoch (the shipped models' pieces). */
+const VALIDATION_SEED = 1;
 
 export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetadata> {
   const started = Date.now();
   const random = seededRandom(o.seed);
   const train = await readSongFrames(o.dataset.train, EMOTION_FRONTEND, (d, t) => o.onLoad?.(d, t, "train"));
   const f: EmotionFrontEnd = { ...EMOTION_FRONTEND, ...channelStatistics(train) };
-  const order = shuffled(random, train.map((_, i) => i));
+  // The validation pieces do not depend on --seed (which draws the weights and the batches),
+  // so runs with different seeds choose their epoch on, and are compared on, the same pieces.
+  const order = shuffled(seededRandom(VALIDATION_SEED), train.map((_, i) => i));
   const validationIds = new Set(order.slice(0, Math.max(1, Math.round(train.length / 10))));
   const fit = buildWindows(train.filter((_, i) => !validationIds.has(i)), f);
   const validation = buildWindows(train.filter((_, i) => validationIds.has(i)), f);
@@ -227,7 +231,7 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
   const metadata: EmotionMetadata = {
     kind: "moodwire-emotion", frontEnd: f, architecture: { ...EMOTION_ARCHITECTURE, ...(nCues ? { cues: CUE_NAMES } : {}) }, smoothing: SMOOTHING, baseline,
     corpus: { layout: o.dataset.layout, seed: o.corpusSeed, trainSongs: o.dataset.train.length, testSongs: o.dataset.test.length },
-    training: { epochs: o.epochs, bestEpoch: best.epoch, validationRmse: best.rmse, seconds: Math.round((Date.now() - started) / 1000), learningRate: [o.learningRate, finalRate] },
+    training: { epochs: o.epochs, seed: o.seed, bestEpoch: best.epoch, validationRmse: best.rmse, seconds: Math.round((Date.now() - started) / 1000), learningRate: [o.learningRate, finalRate] },
   };
   if (o.dataset.test.length > 0) {
     const test = buildWindows(await readSongFrames(o.dataset.test, f, (d, t) => o.onLoad?.(d, t, "test")), f);
