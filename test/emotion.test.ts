@@ -9,13 +9,13 @@ import { encodeWav } from "../src/audio/wav.ts";
 import { applyLinear, fitLinear, modeStrength, triadQuality } from "../src/models/emotion/baseline.ts";
 import { nearestEmotion, quadrantOf } from "../src/models/emotion/circumplex.ts";
 import { composePiece, TEST_PROGRAMS, TEST_TEMPO_BANDS } from "../src/models/emotion/composer.ts";
-import { buildEmotionCorpus, labelPiece } from "../src/models/emotion/corpus.ts";
+import { attachCorpusCues, buildEmotionCorpus, labelPiece } from "../src/models/emotion/corpus.ts";
 import { CUE_NAMES, CUE_WEIGHTS, cueAffect, type MusicalCues } from "../src/models/emotion/cues.ts";
 import { readEmotionDataset } from "../src/models/emotion/dataset.ts";
 import { EMOTION_FRONTEND, modelChannels } from "../src/models/emotion/frontend.ts";
 import { buildEmotionModel, EMOTION_ARCHITECTURE } from "../src/models/emotion/model.ts";
 import { EmotionTracker } from "../src/models/emotion/tracker.ts";
-import { buildWindows, channelStatistics, readSongFrames, SMOOTHING, type EmotionMetadata } from "../src/models/emotion/train.ts";
+import { buildWindows, channelStatistics, readSongFrames, scoreBySectionChange, SMOOTHING, type EmotionMetadata } from "../src/models/emotion/train.ts";
 import { seededRandom } from "../src/models/random.ts";
 import { loadTf, tf } from "../src/models/tf.ts";
 import { moodwire } from "./run-cli.ts";
@@ -102,6 +102,32 @@ describe("composed corpus", () => {
   });
 });
 
+describe("scores by time since a section change", () => {
+  it("gives each label of moodwire's corpus the time since its section began, after a change only", () => {
+    const section = (start: number, end: number) => ({ start, end, cues: cues({}), tonic: 0, melodyProgram: 0, chordProgram: 0 });
+    const song = { id: "1", labels: [0.5, 5, 5.5, 7, 8.5, 9].map((time) => ({ time })) as { time: number; cues?: number[]; sinceChange?: number }[] };
+    attachCorpusCues(JSON.stringify({ pieces: [{ id: "1", sections: [section(0, 5), section(5, 8.5), section(8.5, 10)] }] }), [song]);
+    // A label at a section's start describes the section ending there (labels look at t - 1e-6).
+    expect(song.labels.map((l) => l.sinceChange)).toEqual([undefined, undefined, 0.5, 2, 3.5, 0.5]);
+  });
+
+  it("groups windows 0-1, 1-2, 2-3 s after a change and inside a section, each with its share of the valence error", () => {
+    const truth = new Float32Array([0.5, 0.5, 0.5, 0.5, -0.5, -0.5, 0.5, -0.5]);
+    const predicted = new Float32Array([0.4, 0.5, -0.5, 0.5, -0.5, -0.3, 0.5, -0.5]);
+    const since = new Float32Array([0.5, 1.5, NaN, 7]);
+    const byQuadrant = (i: number) => quadrantOf(predicted[i * 2]!, predicted[i * 2 + 1]!);
+    const groups = scoreBySectionChange(truth, predicted, byQuadrant, since);
+    expect(groups.map((g) => g.count)).toEqual([1, 1, 0, 2]);
+    expect(groups[0]!.valenceRmse).toBeCloseTo(0.1, 6);
+    expect(groups[1]!.valenceRmse).toBeCloseTo(1, 6);
+    expect(groups[1]!.quadrantAccuracy).toBe(0);
+    expect(groups[3]!.arousalRmse).toBeCloseTo(Math.sqrt(0.04 / 2), 6);
+    expect(groups[3]!.quadrantAccuracy).toBe(1);
+    expect(groups.reduce((a, g) => a + g.valenceErrorShare, 0)).toBeCloseTo(1, 6);
+    expect(groups[1]!.valenceErrorShare).toBeCloseTo(1 / 1.01, 6);
+  });
+});
+
 describe("datasets, training and the tracker", () => {
   let dir: string;
   beforeAll(async () => {
@@ -154,6 +180,15 @@ describe("datasets, training and the tracker", () => {
     expect(p.layout).toBe("pmemo");
     expect([...p.train, ...p.test].find((s) => s.id === "1")!.labels[0]).toEqual({ time: 15.5, valence: -0.5, arousal: 0.5 });
   });
+
+  it("eval emotion on moodwire's corpus scores the windows by time since the last section change", async () => {
+    const e = await moodwire(["eval", "emotion", "--corpus", join(dir, "corpus")]);
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.stdout).toMatch(/model by time since the last section change/);
+    const json = await moodwire(["eval", "emotion", "--corpus", join(dir, "corpus"), "--json"]);
+    const groups = JSON.parse(json.stdout).model.bySectionChange as { count: number }[];
+    expect(groups.map((g) => g.count).reduce((a, b) => a + b, 0)).toBe(JSON.parse(json.stdout).model.windows);
+  }, 60_000);
 
   it("train emotion --deam runs end to end on the fixture and eval emotion scores it", async () => {
     const out = join(dir, "model");

@@ -97,6 +97,12 @@ export function formatEmotionScores(model: EmotionScores, baseline: EmotionScore
     lines.push("", "what the cue head hears       RMSE     r^2");
     for (const [name, s] of Object.entries(model.cues)) lines.push(`  ${name.padEnd(24)} ${f(s.rmse)} ${f(s.r2)}`);
   }
+  if (model.bySectionChange) {
+    lines.push("", "model by time since the last section change", `  ${"".padEnd(22)} windows  valence RMSE  arousal RMSE  quadrant acc  share of valence error`);
+    for (const g of model.bySectionChange) {
+      lines.push(`  ${g.windows.label.padEnd(22)} ${String(g.count).padStart(7)}  ${f(g.valenceRmse)}      ${f(g.arousalRmse)}      ${f(g.quadrantAccuracy)}      ${f(g.valenceErrorShare)}`);
+    }
+  }
   return lines.join("\n");
 }
 

@@ -59,15 +59,22 @@ export function renderMidi(midiPath: string, wavPath: string): Float32Array {
 /**
  * The cues behind each label, from a corpus' corpus.json (its pieces' sections): the emotion
  * model learns them as a second task, so it is told which cue moved, not only their sum.
- * Labels of songs the file does not describe are left without cues.
+ * Each label also gets the time since its section began (after a change only), so scores can
+ * say how the model does while a window still holds the previous section. Labels of songs
+ * the file does not describe are left without either.
  */
-export function attachCorpusCues(corpusJson: string, songs: { id: string; labels: { time: number; cues?: number[] }[] }[]): void {
+export function attachCorpusCues(corpusJson: string, songs: { id: string; labels: { time: number; cues?: number[]; sinceChange?: number }[] }[]): void {
   const corpus = JSON.parse(corpusJson) as { pieces?: { id: string; sections: Piece["sections"] }[] };
   const pieces = new Map((corpus.pieces ?? []).map((p) => [p.id, p]));
   for (const song of songs) {
     const piece = pieces.get(song.id);
     if (!piece) continue;
-    for (const label of song.labels) label.cues = scaledCues(cuesAt(piece, label.time - 1e-6));
+    for (const label of song.labels) {
+      const t = label.time - 1e-6;
+      label.cues = scaledCues(cuesAt(piece, t));
+      const change = piece.sections.findLast((s) => s.start > 0 && s.start <= t);
+      if (change) label.sinceChange = label.time - change.start;
+    }
   }
 }
 

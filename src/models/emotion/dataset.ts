@@ -20,6 +20,8 @@ export interface EmotionLabel {
   arousal: number;
   /** moodwire's corpus only: the cues behind the label, scaled to [-1, 1] (cues.ts CUE_NAMES order). */
   cues?: number[];
+  /** moodwire's corpus only: seconds since the section sounding at the label began, when it is not the piece's first. */
+  sinceChange?: number;
 }
 export interface EmotionSong { id: string; audio: string; labels: EmotionLabel[] }
 export interface EmotionDataset { layout: "deam" | "pmemo"; train: EmotionSong[]; test: EmotionSong[] }

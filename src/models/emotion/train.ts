@@ -24,6 +24,8 @@ export interface WindowSet {
   quadrant: Float32Array;
   /** count x CUE_NAMES.length when every label has its cues (moodwire's corpus). */
   cues?: Float32Array;
+  /** Per window, seconds since its section began, NaN in a piece's first section (moodwire's corpus). */
+  sinceChange?: Float32Array;
   descriptors: number[][];
   count: number;
 }
@@ -38,7 +40,30 @@ export interface EmotionScores {
   windows: number;
   /** How well the cue head hears each cue (models with one, on moodwire's corpus). */
   cues?: Record<string, DimensionScores>;
+  /** The same scores by time since the last section change (moodwire's corpus). */
+  bySectionChange?: SectionChangeScores[];
 }
+
+export interface SectionChangeScores {
+  windows: { label: string; from: number; to: number };
+  count: number;
+  valenceRmse: number;
+  arousalRmse: number;
+  quadrantAccuracy: number;
+  /** This group's part of all windows' squared valence error. */
+  valenceErrorShare: number;
+}
+
+/**
+ * Seconds since the last section change, in groups: a 3 s window ending within 3 s of a change
+ * still holds the previous section, and there the label already describes the new one.
+ */
+export const SECTION_CHANGE_GROUPS = [
+  { label: "0-1 s after a change", from: 0, to: 1 },
+  { label: "1-2 s after a change", from: 1, to: 2 },
+  { label: "2-3 s after a change", from: 2, to: 3 },
+  { label: "inside a section", from: 3, to: Infinity },
+];
 
 export const SMOOTHING = { alpha: 0.5 };
 
@@ -84,6 +109,7 @@ export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet
   const size = f.windowFrames * modelChannels(f), count = labelled.length;
   const x = new Float32Array(count * size), va = new Float32Array(count * 2), quadrant = new Float32Array(count * 4);
   const nCues = CUE_NAMES.length, cues = count > 0 && labelled.every(({ l }) => l.cues) ? new Float32Array(count * nCues) : undefined;
+  const sinceChange = cues ? new Float32Array(count) : undefined;
   const descriptors: number[][] = [];
   const scratch = new Float32Array(f.windowFrames * FRAME_CHANNELS);
   labelled.forEach(({ s, l }, i) => {
@@ -93,9 +119,10 @@ export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet
     va[i * 2 + 1] = l.arousal;
     quadrant[i * 4 + QUADRANTS.indexOf(quadrantOf(l.valence, l.arousal))] = 1;
     cues?.set(l.cues!, i * nCues);
+    if (sinceChange) sinceChange[i] = l.sinceChange ?? NaN;
     descriptors.push(describeWindow(s.data, last - f.windowFrames + 1, last + 1));
   });
-  return { x, va, quadrant, cues, descriptors, count };
+  return { x, va, quadrant, cues, sinceChange, descriptors, count };
 }
 
 /** Model outputs for every window: [valence, arousal], quadrant probabilities and (with a cue head) the cues. */
@@ -138,12 +165,34 @@ export function scoreEmotion(truth: Float32Array, predicted: ArrayLike<number>, 
 
 export function scoreModel(model: tf.LayersModel, set: WindowSet, f: EmotionFrontEnd): EmotionScores {
   const out = predictWindows(model, set, f);
-  const scores = scoreEmotion(set.va, out.va, (i) => {
+  const predictedQuadrant = (i: number) => {
     const q = out.quadrant.subarray(i * 4, i * 4 + 4);
     return QUADRANTS[q.indexOf(Math.max(...q))]!;
-  });
+  };
+  const scores = scoreEmotion(set.va, out.va, predictedQuadrant);
   if (out.cues && set.cues) scores.cues = Object.fromEntries(CUE_NAMES.map((name, d) => [name, dimensionScores(set.cues!, out.cues!, CUE_NAMES.length, d)]));
+  if (set.sinceChange) scores.bySectionChange = scoreBySectionChange(set.va, out.va, predictedQuadrant, set.sinceChange);
   return scores;
+}
+
+/** Valence and arousal RMSE and quadrant accuracy of the windows in each SECTION_CHANGE_GROUPS group. */
+export function scoreBySectionChange(truth: Float32Array, predicted: ArrayLike<number>, predictedQuadrant: (i: number) => Quadrant, sinceChange: Float32Array): SectionChangeScores[] {
+  let total = 0;
+  for (let i = 0; i < sinceChange.length; i++) total += (truth[i * 2]! - predicted[i * 2]!) ** 2;
+  return SECTION_CHANGE_GROUPS.map((g) => {
+    let count = 0, valence = 0, arousal = 0, correct = 0;
+    for (let i = 0; i < sinceChange.length; i++) {
+      // A piece's first section has no change before it: its windows count as inside a section.
+      const since = Number.isNaN(sinceChange[i]!) ? Number.MAX_VALUE : sinceChange[i]!;
+      if (since < g.from || since >= g.to) continue;
+      count++;
+      valence += (truth[i * 2]! - predicted[i * 2]!) ** 2;
+      arousal += (truth[i * 2 + 1]! - predicted[i * 2 + 1]!) ** 2;
+      if (quadrantOf(truth[i * 2]!, truth[i * 2 + 1]!) === predictedQuadrant(i)) correct++;
+    }
+    const n = Math.max(1, count);
+    return { windows: g, count, valenceRmse: Math.sqrt(valence / n), arousalRmse: Math.sqrt(arousal / n), quadrantAccuracy: correct / n, valenceErrorShare: total > 0 ? valence / total : 0 };
+  });
 }
 
 export function scoreBaseline(weights: { valence: number[]; arousal: number[] }, set: WindowSet): EmotionScores {
