@@ -11,8 +11,7 @@ const sr = 16000;
 describe("emotion front end", () => {
   it("keeps the long and the short analysis in step: a chord starting at 1 s reaches both in the same frame", () => {
     const x = chord([57, 61, 64], 1, 1); // A major from 1 s
-    // The kernel's own profile (no harmonic attribution), whose loudest class is the root.
-    const { frames, data } = emotionFrames(x, sr, { ...EMOTION_FRONTEND, harmonicWeight: 0 });
+    const { frames, data } = emotionFrames(x, sr, EMOTION_FRONTEND);
     const c = FRAME_CHANNELS, loudness = (k: number) => data[k * c + CHANNEL.rms]!, pitchA = (k: number) => data[k * c + CHANNEL.pitchClass + 9]!;
     // Both profiles are all zeros in silence, so the long analysis' first non-zero frame is the chord's.
     const heard = (k: number) => Math.max(...data.subarray(k * c + CHANNEL.semitones, (k + 1) * c)) > 0;

@@ -19,15 +19,12 @@
 // frame's triad quality (best major minus best minor triad): a minor piece's i and iv are
 // minor chords, a major piece's I, IV and V are all major, and counting chord qualities
 // over 3 s told the mode in 84% of windows where the key finder did in 75%.
-// The pitch classes come with upper harmonics given back to their notes (harmonicWeight,
-// src/dsp/harmonics.ts): a minor chord's 5th harmonics otherwise add a major third.
 // Every section of a piece may be in its own key, so a second view rotates the same profiles
 // by the key of the window's last 1.5 s (recentKeyFrames): after a change, that key is the new
 // section's more often than the whole window's (see prepareWindow).
 
 import { FeatureExtractor, frameCount, type RowSink } from "../../dsp/kernels.ts";
 import { N_SEMITONES } from "../../dsp/frame.ts";
-import { attributedPitchClasses } from "../../dsp/harmonics.ts";
 import { resampleSignal } from "../../dsp/resample.ts";
 import { estimateKey, triadQuality } from "./baseline.ts";
 import { ModelInputError } from "../errors.ts";
@@ -47,11 +44,6 @@ export interface EmotionFrontEnd {
    * of the pitch classes (0 or absent: none, as in models trained before it).
    */
   recentKeyFrames?: number;
-  /**
-   * The pitch-class profile with upper harmonics given back to their notes, at this weight
-   * (src/dsp/harmonics.ts); 0 or absent: the kernel's profile, as in models trained before it.
-   */
-  harmonicWeight?: number;
   /** Per-channel standardisation measured on the training pieces. */
   mean: number[];
   std: number[];
@@ -72,7 +64,7 @@ export function modelChannels(f: Pick<EmotionFrontEnd, "recentKeyFrames">): numb
 const PITCH = CHANNEL.pitchClass;
 
 export const EMOTION_FRONTEND: EmotionFrontEnd = {
-  sampleRate: 16000, nFft: 2048, pitchFft: 8192, hop: 500, nMels: 64, windowFrames: 96, stepFrames: 16, recentKeyFrames: 48, harmonicWeight: 2,
+  sampleRate: 16000, nFft: 2048, pitchFft: 8192, hop: 500, nMels: 64, windowFrames: 96, stepFrames: 16, recentKeyFrames: 48,
   mean: new Array(FRAME_CHANNELS).fill(0), std: new Array(FRAME_CHANNELS).fill(1),
 };
 
@@ -109,12 +101,10 @@ export class EmotionAnalysis {
     const pitchWidth = 12 + N_SEMITONES;
     this.pending = new Float32Array((Math.ceil(BLOCK / f.hop) + 1) * pitchWidth);
     const { logmel, rms, onset } = this.spectral.layout, [classesAt] = this.pitch.layout.pitchClass, [semitonesAt] = this.pitch.layout.semitones;
-    const harmonicWeight = f.harmonicWeight ?? 0, harmonicScratch = new Float64Array(N_SEMITONES);
     this.takePitch = (row) => {
-      const at = this.pendingWritten * pitchWidth, semitones = row.subarray(semitonesAt, semitonesAt + N_SEMITONES);
-      if (harmonicWeight > 0) attributedPitchClasses(semitones, harmonicWeight, this.pending.subarray(at, at + 12), harmonicScratch);
-      else this.pending.set(row.subarray(classesAt, classesAt + 12), at);
-      this.pending.set(semitones, at + 12);
+      const at = this.pendingWritten * pitchWidth;
+      this.pending.set(row.subarray(classesAt, classesAt + 12), at);
+      this.pending.set(row.subarray(semitonesAt, semitonesAt + N_SEMITONES), at + 12);
       this.pendingWritten++;
     };
     this.takeSpectral = (row, k) => {
