@@ -19,9 +19,6 @@
 // frame's triad quality (best major minus best minor triad): a minor piece's i and iv are
 // minor chords, a major piece's I, IV and V are all major, and counting chord qualities
 // over 3 s told the mode in 84% of windows where the key finder did in 75%.
-// Every section of a piece may be in its own key, so a second view rotates the same profiles
-// by the key of the window's last 1.5 s (recentKeyFrames): after a change, that key is the new
-// section's more often than the whole window's (see prepareWindow).
 
 import { FeatureExtractor, frameCount, type RowSink } from "../../dsp/kernels.ts";
 import { N_SEMITONES } from "../../dsp/frame.ts";

@@ -1,6 +1,5 @@
 // The music emotion network: three 1-D conv blocks over a 3 s window of frames (log-mel,
-// key-relative pitch classes, RMS, onset, semitones, mode strength, triad quality, and the
-// pitch classes and mode strength again relative to the last 1.5 s's key), then
+// key-relative pitch classes, RMS, onset, semitones, mode strength, triad quality), then
 // two summaries of the conv features: their global average (what the window holds) and a
 // timeline (a few features per time step, flattened), so the dense layer can tell the last
 // second from the first. Without the timeline the network could not hear that a new
