@@ -12,7 +12,7 @@ import { composePiece, TEST_PROGRAMS, TEST_TEMPO_BANDS } from "../src/models/emo
 import { attachCorpusCues, buildEmotionCorpus, labelPiece } from "../src/models/emotion/corpus.ts";
 import { CUE_NAMES, CUE_WEIGHTS, cueAffect, type MusicalCues } from "../src/models/emotion/cues.ts";
 import { readEmotionDataset } from "../src/models/emotion/dataset.ts";
-import { EMOTION_FRONTEND, modelChannels } from "../src/models/emotion/frontend.ts";
+import { EMOTION_FRONTEND, MODEL_CHANNELS } from "../src/models/emotion/frontend.ts";
 import { buildEmotionModel, EMOTION_ARCHITECTURE } from "../src/models/emotion/model.ts";
 import { EmotionTracker } from "../src/models/emotion/tracker.ts";
 import { buildWindows, channelStatistics, readSongFrames, scoreBySectionChange, SMOOTHING, type EmotionMetadata } from "../src/models/emotion/train.ts";
@@ -210,7 +210,7 @@ describe("datasets, training and the tracker", () => {
     const metadata = { kind: "moodwire-emotion", frontEnd: f, smoothing: SMOOTHING, architecture: { ...EMOTION_ARCHITECTURE, cues: CUE_NAMES } } as EmotionMetadata;
     const set = buildWindows(songs, f);
     expect(set.cues).toHaveLength(set.count * CUE_NAMES.length);
-    const [va, , cues] = tf.tidy(() => (model.predict(tf.tensor3d(set.x, [set.count, f.windowFrames, modelChannels(f)])) as tf.Tensor[]).map((t) => Array.from(t.dataSync())));
+    const [va, , cues] = tf.tidy(() => (model.predict(tf.tensor3d(set.x, [set.count, f.windowFrames, MODEL_CHANNELS])) as tf.Tensor[]).map((t) => Array.from(t.dataSync())));
     const { readAudioFile } = await import("../src/audio/decode.ts");
     const audio = await readAudioFile(join(dir, "corpus/audio/1.wav"));
     const tracker = new EmotionTracker(model, metadata, { inputRate: audio.sampleRate });

@@ -36,11 +36,6 @@ export interface EmotionFrontEnd {
   windowFrames: number;
   /** Frames between updates (0.5 s). */
   stepFrames: number;
-  /**
-   * Frames at the end of the window whose own key gives a second, recent key-relative view
-   * of the pitch classes (0 or absent: none, as in models trained before it).
-   */
-  recentKeyFrames?: number;
   /** Per-channel standardisation measured on the training pieces. */
   mean: number[];
   std: number[];
@@ -50,18 +45,14 @@ export interface EmotionFrontEnd {
 export const CHANNEL = { logmel: 0, pitchClass: 64, rms: 76, onset: 77, semitones: 78 } as const;
 export const FRAME_CHANNELS = CHANNEL.semitones + N_SEMITONES;
 /**
- * What the model sees per frame: the frame channels (pitch classes relative to the window's
- * key), the window's mode strength and the frame's triad quality; with a recent key view,
- * the pitch classes again relative to the key of the window's last frames, and that key's
- * mode strength.
+ * What the model sees per frame: the frame channels (pitch classes key-relative), the
+ * window's mode strength, and the frame's triad quality.
  */
-export function modelChannels(f: Pick<EmotionFrontEnd, "recentKeyFrames">): number {
-  return FRAME_CHANNELS + 2 + (f.recentKeyFrames ? 13 : 0);
-}
+export const MODEL_CHANNELS = FRAME_CHANNELS + 2;
 const PITCH = CHANNEL.pitchClass;
 
 export const EMOTION_FRONTEND: EmotionFrontEnd = {
-  sampleRate: 16000, nFft: 2048, pitchFft: 8192, hop: 500, nMels: 64, windowFrames: 96, stepFrames: 16, recentKeyFrames: 48,
+  sampleRate: 16000, nFft: 2048, pitchFft: 8192, hop: 500, nMels: 64, windowFrames: 96, stepFrames: 16,
   mean: new Array(FRAME_CHANNELS).fill(0), std: new Array(FRAME_CHANNELS).fill(1),
 };
 
@@ -146,47 +137,28 @@ export function lastFrameAt(t: number, f: EmotionFrontEnd): number {
   return Math.floor((t * f.sampleRate - f.nFft) / f.hop + 1e-9);
 }
 
-/** Scratch for prepareWindow's key estimates (so a live update allocates none of its own). */
-export interface KeyScratch { window: Float64Array; recent: Float64Array }
-export const keyScratch = (): KeyScratch => ({ window: new Float64Array(12), recent: new Float64Array(12) });
-
-/** Sums the pitch-class profiles of frames [from, to) of a raw window into `sum`. */
-function sumPitchClasses(raw: Float32Array, from: number, to: number, sum: Float64Array): Float64Array {
-  sum.fill(0);
-  for (let w = from; w < to; w++) for (let j = 0; j < 12; j++) sum[j]! += raw[w * FRAME_CHANNELS + PITCH + j]!;
-  return sum;
-}
-
 /**
  * The model input for one window. raw: windowFrames x FRAME_CHANNELS in time order, of which
  * the last `valid` frames are real (earlier ones, before the signal began, become 0: the
- * mean). Writes windowFrames x modelChannels(f) standardised values into out at `at`.
- *
- * The recent view exists because every section of a piece may have its own key: 1-2 s after
- * a change the whole window's key names the new section's tonic in 34% of windows, the last
- * 1.5 s's in 64% (and in 46% inside a section, where the whole window's does in 68%), so the
- * network gets both rotations and learns which to trust.
+ * mean). Writes windowFrames x MODEL_CHANNELS standardised values into out at `at`.
  */
-export function prepareWindow(raw: Float32Array, valid: number, f: EmotionFrontEnd, out: Float32Array, at: number, scratch: KeyScratch = keyScratch()): void {
-  const c = FRAME_CHANNELS, m = modelChannels(f), first = f.windowFrames - Math.min(valid, f.windowFrames);
-  const key = estimateKey(sumPitchClasses(raw, first, f.windowFrames, scratch.window));
-  const recentFrames = f.recentKeyFrames ?? 0;
-  const recent = recentFrames > 0 ? estimateKey(sumPitchClasses(raw, Math.max(first, f.windowFrames - recentFrames), f.windowFrames, scratch.recent)) : undefined;
-  const pitch = (w: number, j: number, tonic: number) => (raw[w * c + PITCH + ((j + tonic) % 12)]! - f.mean[PITCH + j]!) / f.std[PITCH + j]!;
+export function prepareWindow(raw: Float32Array, valid: number, f: EmotionFrontEnd, out: Float32Array, at: number, pitchClasses = new Float64Array(12)): void {
+  const c = FRAME_CHANNELS, m = MODEL_CHANNELS, first = f.windowFrames - Math.min(valid, f.windowFrames);
+  pitchClasses.fill(0);
+  for (let w = first; w < f.windowFrames; w++) for (let j = 0; j < 12; j++) pitchClasses[j]! += raw[w * c + PITCH + j]!;
+  const { tonic, strength } = estimateKey(pitchClasses);
   for (let w = 0; w < f.windowFrames; w++) {
     const o = at + w * m;
     if (w < first) {
-      out.fill(0, o, o + m);
+      out.fill(0, o, o + c);
     } else {
       for (let j = 0; j < PITCH; j++) out[o + j] = (raw[w * c + j]! - f.mean[j]!) / f.std[j]!;
       // Key-relative pitch classes: bin 0 is the tonic.
-      for (let j = 0; j < 12; j++) out[o + PITCH + j] = pitch(w, j, key.tonic);
+      for (let j = 0; j < 12; j++) out[o + PITCH + j] = (raw[w * c + PITCH + ((j + tonic) % 12)]! - f.mean[PITCH + j]!) / f.std[PITCH + j]!;
       for (let j = PITCH + 12; j < c; j++) out[o + j] = (raw[w * c + j]! - f.mean[j]!) / f.std[j]!;
-      out[o + c + 1] = triadQuality(raw, w * c + PITCH);
-      if (recent) for (let j = 0; j < 12; j++) out[o + c + 2 + j] = pitch(w, j, recent.tonic);
     }
-    out[o + c] = valid > 0 ? key.strength : 0;
-    if (recent) out[o + c + 14] = valid > 0 ? recent.strength : 0;
+    out[o + c] = valid > 0 ? strength : 0;
+    out[o + c + 1] = w < first ? 0 : triadQuality(raw, w * c + PITCH);
   }
 }
 

@@ -11,13 +11,13 @@
 // not only their weighted sum.
 
 import { tf } from "../tf.ts";
-import { modelChannels, type EmotionFrontEnd } from "./frontend.ts";
+import { MODEL_CHANNELS, type EmotionFrontEnd } from "./frontend.ts";
 
 export const EMOTION_ARCHITECTURE = { filters: [48, 96, 96], kernel: [5, 5, 3], timeline: 16, hidden: 64, dropout: 0.3 };
 
 /** cues: how many cue outputs (0: none, e.g. for DEAM, whose labels have no cues). */
 export function buildEmotionModel(f: EmotionFrontEnd, seed = 1, cues = 0): tf.LayersModel {
-  const input = tf.input({ name: "frames", shape: [f.windowFrames, modelChannels(f)] });
+  const input = tf.input({ name: "frames", shape: [f.windowFrames, MODEL_CHANNELS] });
   let x: tf.SymbolicTensor = input;
   EMOTION_ARCHITECTURE.filters.forEach((filters, i) => {
     x = tf.layers.conv1d({ name: `conv${i + 1}`, filters, kernelSize: EMOTION_ARCHITECTURE.kernel[i]!, padding: "same", useBias: false, kernelInitializer: tf.initializers.heNormal({ seed: seed + i }) }).apply(x) as tf.SymbolicTensor;

@@ -9,7 +9,7 @@ import { AudioFeed } from "../../dsp/audio-feed.ts";
 import { loadModel } from "../io.ts";
 import { tf } from "../tf.ts";
 import { nearestEmotion, QUADRANTS, type Quadrant } from "./circumplex.ts";
-import { EmotionAnalysis, FRAME_CHANNELS, keyScratch, modelChannels, prepareWindow, type EmotionFrontEnd } from "./frontend.ts";
+import { EmotionAnalysis, FRAME_CHANNELS, MODEL_CHANNELS, prepareWindow, type EmotionFrontEnd } from "./frontend.ts";
 import type { EmotionMetadata } from "./train.ts";
 import { ModelInputError } from "../errors.ts";
 import type { CueName } from "./cues.ts";
@@ -40,9 +40,7 @@ export class EmotionTracker {
   private readonly ring: Float32Array;
   private readonly rawWindow: Float32Array;
   private readonly window: Float32Array;
-  private readonly keys = keyScratch();
-  /** Channels per frame of the model input (the front end decides: see modelChannels). */
-  private readonly channels: number;
+  private readonly pitchClasses = new Float64Array(12);
   private ringStart = 0;
   private frames = 0;
   private smoothed: { valence: number; arousal: number; q: number[]; cues: number[] } | undefined;
@@ -58,9 +56,8 @@ export class EmotionTracker {
   }
 
   constructor(model: tf.LayersModel, metadata: EmotionMetadata, options: { inputRate?: number } = {}) {
-    const channels = model.inputs[0]?.shape[2], expected = modelChannels(metadata.frontEnd);
-    if (channels !== expected) throw new ModelInputError(`this emotion model takes ${channels} channels per frame, its front end gives ${expected}: retrain it with npx moodwire train emotion`);
-    this.channels = expected;
+    const channels = model.inputs[0]?.shape[2];
+    if (channels !== MODEL_CHANNELS) throw new ModelInputError(`this emotion model takes ${channels} channels per frame, this moodwire's front end gives ${MODEL_CHANNELS}: retrain it with npx moodwire train emotion`);
     this.model = model;
     this.frontEnd = metadata.frontEnd;
     this.alpha = metadata.smoothing.alpha;
@@ -68,7 +65,7 @@ export class EmotionTracker {
     const f = this.frontEnd;
     this.ring = new Float32Array(f.windowFrames * FRAME_CHANNELS);
     this.rawWindow = new Float32Array(f.windowFrames * FRAME_CHANNELS);
-    this.window = new Float32Array(f.windowFrames * expected);
+    this.window = new Float32Array(f.windowFrames * MODEL_CHANNELS);
     this.feed = new AudioFeed(options.inputRate ?? f.sampleRate, new EmotionAnalysis(f), (row) => this.pushFrame(row));
     // Frames before the stream began count as "the mean" (0 after standardisation), as in training.
   }
@@ -110,8 +107,8 @@ export class EmotionTracker {
     const split = this.ringStart * c;
     this.rawWindow.set(this.ring.subarray(split), 0);
     this.rawWindow.set(this.ring.subarray(0, split), size - split);
-    prepareWindow(this.rawWindow, Math.min(this.frames, f.windowFrames), f, this.window, 0, this.keys);
-    const [va, q, cues = []] = tf.tidy(() => (this.model.predict(tf.tensor3d(this.window, [1, f.windowFrames, this.channels])) as tf.Tensor[]).map((x) => Array.from(x.dataSync())));
+    prepareWindow(this.rawWindow, Math.min(this.frames, f.windowFrames), f, this.window, 0, this.pitchClasses);
+    const [va, q, cues = []] = tf.tidy(() => (this.model.predict(tf.tensor3d(this.window, [1, f.windowFrames, MODEL_CHANNELS])) as tf.Tensor[]).map((x) => Array.from(x.dataSync())));
     const a = this.alpha, previous = this.smoothed;
     const mix = (now: number, before: number | undefined) => (before === undefined ? now : a * now + (1 - a) * before);
     const s = (this.smoothed = {

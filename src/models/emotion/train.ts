@@ -10,7 +10,7 @@ import { tf } from "../tf.ts";
 import { applyLinear, describeWindow, fitLinear, DESCRIPTORS } from "./baseline.ts";
 import { QUADRANTS, quadrantOf, type Quadrant } from "./circumplex.ts";
 import type { EmotionDataset, EmotionSong } from "./dataset.ts";
-import { CHANNEL, EMOTION_FRONTEND, emotionFrames, FRAME_CHANNELS, lastFrameAt, modelChannels, writeWindow, type EmotionFrontEnd } from "./frontend.ts";
+import { CHANNEL, EMOTION_FRONTEND, emotionFrames, FRAME_CHANNELS, lastFrameAt, MODEL_CHANNELS, writeWindow, type EmotionFrontEnd } from "./frontend.ts";
 import { buildEmotionModel, EMOTION_ARCHITECTURE } from "./model.ts";
 import { CUE_NAMES } from "./cues.ts";
 
@@ -106,7 +106,7 @@ export function channelStatistics(songs: SongFrames[]): { mean: number[]; std: n
 
 export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet {
   const labelled = songs.flatMap((s) => s.labels.filter((l) => lastFrameAt(l.time, f) >= 0 && lastFrameAt(l.time, f) < s.frames).map((l) => ({ s, l })));
-  const size = f.windowFrames * modelChannels(f), count = labelled.length;
+  const size = f.windowFrames * MODEL_CHANNELS, count = labelled.length;
   const x = new Float32Array(count * size), va = new Float32Array(count * 2), quadrant = new Float32Array(count * 4);
   const nCues = CUE_NAMES.length, cues = count > 0 && labelled.every(({ l }) => l.cues) ? new Float32Array(count * nCues) : undefined;
   const sinceChange = cues ? new Float32Array(count) : undefined;
@@ -127,12 +127,12 @@ export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet
 
 /** Model outputs for every window: [valence, arousal], quadrant probabilities and (with a cue head) the cues. */
 export function predictWindows(model: tf.LayersModel, set: WindowSet, f: EmotionFrontEnd, batch = 256): { va: Float32Array; quadrant: Float32Array; cues?: Float32Array } {
-  const size = f.windowFrames * modelChannels(f), nCues = model.outputs.length > 2 ? CUE_NAMES.length : 0;
+  const size = f.windowFrames * MODEL_CHANNELS, nCues = model.outputs.length > 2 ? CUE_NAMES.length : 0;
   const va = new Float32Array(set.count * 2), quadrant = new Float32Array(set.count * 4), cues = nCues ? new Float32Array(set.count * nCues) : undefined;
   for (let at = 0; at < set.count; at += batch) {
     const n = Math.min(batch, set.count - at);
     tf.tidy(() => {
-      const [v, q, c] = model.predict(tf.tensor3d(set.x.subarray(at * size, (at + n) * size), [n, f.windowFrames, modelChannels(f)])) as tf.Tensor[];
+      const [v, q, c] = model.predict(tf.tensor3d(set.x.subarray(at * size, (at + n) * size), [n, f.windowFrames, MODEL_CHANNELS])) as tf.Tensor[];
       va.set(v!.dataSync(), at * 2);
       quadrant.set(q!.dataSync(), at * 4);
       if (cues) cues.set(c!.dataSync(), at * nCues);
@@ -242,7 +242,7 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
   const optimizer = tf.train.adam(o.learningRate);
   const finalRate = o.finalLearningRate ?? o.learningRate / 20;
   model.compile({ optimizer, loss: ["meanSquaredError", "categoricalCrossentropy", ...(nCues ? ["meanSquaredError"] : [])] });
-  const size = f.windowFrames * modelChannels(f);
+  const size = f.windowFrames * MODEL_CHANNELS;
   const xb = new Float32Array(o.batchSize * size), vb = new Float32Array(o.batchSize * 2), qb = new Float32Array(o.batchSize * 4), cb = new Float32Array(o.batchSize * nCues);
   let best = { rmse: Infinity, epoch: 0, weights: [] as tf.Tensor[] };
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
@@ -259,7 +259,7 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
         if (nCues) cb.set(fit.cues!.subarray(id * nCues, (id + 1) * nCues), i * nCues);
       });
       const n = batch.length;
-      const xs = tf.tensor3d(xb.subarray(0, n * size), [n, f.windowFrames, modelChannels(f)]);
+      const xs = tf.tensor3d(xb.subarray(0, n * size), [n, f.windowFrames, MODEL_CHANNELS]);
       const ys = [tf.tensor2d(vb.subarray(0, n * 2), [n, 2]), tf.tensor2d(qb.subarray(0, n * 4), [n, 4])];
       if (nCues) ys.push(tf.tensor2d(cb.subarray(0, n * nCues), [n, nCues]));
       const losses = (await model.trainOnBatch(xs, ys)) as number[];
