@@ -45,7 +45,8 @@ export interface EmotionScores {
 }
 
 export interface SectionChangeScores {
-  windows: { label: string; from: number; to: number };
+  /** Seconds since the change: from, up to (not including) to; to null: no upper bound. */
+  windows: { label: string; from: number; to: number | null };
   count: number;
   valenceRmse: number;
   arousalRmse: number;
@@ -58,11 +59,11 @@ export interface SectionChangeScores {
  * Seconds since the last section change, in groups: a 3 s window ending within 3 s of a change
  * still holds the previous section, and there the label already describes the new one.
  */
-export const SECTION_CHANGE_GROUPS = [
+export const SECTION_CHANGE_GROUPS: SectionChangeScores["windows"][] = [
   { label: "0-1 s after a change", from: 0, to: 1 },
   { label: "1-2 s after a change", from: 1, to: 2 },
   { label: "2-3 s after a change", from: 2, to: 3 },
-  { label: "inside a section", from: 3, to: Infinity },
+  { label: "inside a section", from: 3, to: null },
 ];
 
 export const SMOOTHING = { alpha: 0.5 };
@@ -183,8 +184,8 @@ export function scoreBySectionChange(truth: Float32Array, predicted: ArrayLike<n
     let count = 0, valence = 0, arousal = 0, correct = 0;
     for (let i = 0; i < sinceChange.length; i++) {
       // A piece's first section has no change before it: its windows count as inside a section.
-      const since = Number.isNaN(sinceChange[i]!) ? Number.MAX_VALUE : sinceChange[i]!;
-      if (since < g.from || since >= g.to) continue;
+      const since = Number.isNaN(sinceChange[i]!) ? Infinity : sinceChange[i]!;
+      if (since < g.from || (g.to !== null && since >= g.to)) continue;
       count++;
       valence += (truth[i * 2]! - predicted[i * 2]!) ** 2;
       arousal += (truth[i * 2 + 1]! - predicted[i * 2 + 1]!) ** 2;
