@@ -9,17 +9,7 @@ import type { SedFrontEnd } from "./frontend.ts";
 export const HIDDEN_LAYER = "hidden";
 export const LOGITS_LAYER = "logits";
 
-export interface SedArchitecture {
-  filters: number[];
-  hidden: number;
-  dropout: number;
-  /**
-   * How the last conv block's map reaches the dense layer. "flatten" (models without the
-   * field) keeps every time step, so a sound must be learned at each place in the window;
-   * "time" keeps the frequency axis but takes the max and the mean over time.
-   */
-  pooling?: "flatten" | "time";
-}
+export interface SedArchitecture { filters: number[]; hidden: number; dropout: number }
 export const SED_ARCHITECTURE: SedArchitecture = { filters: [16, 32, 32], hidden: 64, dropout: 0.3 };
 
 /** Builds the layers on `input`; `prefix` keeps names unique when two copies share a model. */
@@ -31,12 +21,6 @@ export function sedLayers(input: tf.SymbolicTensor, classes: number, prefix = ""
     x = tf.layers.activation({ name: `${prefix}relu${i + 1}`, activation: "relu" }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.maxPooling2d({ name: `${prefix}pool${i + 1}`, poolSize: 2 }).apply(x) as tf.SymbolicTensor;
   });
-  if (a.pooling === "time") {
-    const frames = x.shape[1] as number;
-    const peak = tf.layers.maxPooling2d({ name: `${prefix}time_max`, poolSize: [frames, 1] }).apply(x) as tf.SymbolicTensor;
-    const mean = tf.layers.averagePooling2d({ name: `${prefix}time_mean`, poolSize: [frames, 1] }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.concatenate({ name: `${prefix}time_pool`, axis: -1 }).apply([peak, mean]) as tf.SymbolicTensor;
-  }
   x = tf.layers.flatten({ name: `${prefix}flatten` }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dropout({ name: `${prefix}dropout`, rate: a.dropout, seed }).apply(x) as tf.SymbolicTensor;
   const hidden = tf.layers.dense({ name: `${prefix}${HIDDEN_LAYER}`, units: a.hidden, activation: "relu", kernelInitializer: tf.initializers.heNormal({ seed: seed + 10 }) }).apply(x) as tf.SymbolicTensor;
@@ -48,9 +32,9 @@ export function sedInput(f: SedFrontEnd, name = "logmel"): tf.SymbolicTensor {
   return tf.input({ name, shape: [f.patchFrames, f.nMels, 1] });
 }
 
-export function buildSedModel(f: SedFrontEnd, classes: number, seed = 1, architecture: SedArchitecture = SED_ARCHITECTURE): tf.LayersModel {
+export function buildSedModel(f: SedFrontEnd, classes: number, seed = 1): tf.LayersModel {
   const input = sedInput(f);
-  const { logits } = sedLayers(input, classes, "", architecture, seed);
+  const { logits } = sedLayers(input, classes, "", SED_ARCHITECTURE, seed);
   const probabilities = tf.layers.activation({ name: "probabilities", activation: "sigmoid" }).apply(logits) as tf.SymbolicTensor;
   return tf.model({ name: "moodwire-sed", inputs: input, outputs: probabilities });
 }
