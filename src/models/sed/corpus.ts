@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { encodeWav } from "../../audio/wav.ts";
 import { seededRandom, shuffled, uniform, type Random } from "../random.ts";
 import { formatAnnotations, makeEvent, makeScene, splitBackgrounds, splitByGroup, splitWithinGroups, type Annotation, type ClassPool } from "./soundscape.ts";
-import { CORPUS_RATE, GUNSHOT_CLASS, TAMBOURINE_CLASS, loadBackgrounds, SED_CLASSES, TRAINING_ROOM_TONES, type Recording, type SoundClass } from "./sources.ts";
+import { CORPUS_RATE, GUNSHOT_CLASS, TAMBOURINE_CLASS, loadBackgrounds, SED_CLASSES, type Recording, type SoundClass } from "./sources.ts";
 import { ModelInputError } from "../errors.ts";
 
 /** How a new class' recordings are split between the `learn` clips and the test scenes (CorpusOptions.newClassSplit). */
@@ -121,8 +121,6 @@ export async function buildSedCorpus(options: CorpusOptions): Promise<CorpusSumm
     summary.sources[sound.label] = { train: [...new Set(split.train.map((r) => r.source))], test: [...new Set(split.test.map((r) => r.source))] };
   }
   const backgrounds = splitBackgrounds(await loadBackgrounds(), random);
-  // Experiment: EXTRA_ROOMS=1 adds TRAINING_ROOM_TONES to the training scenes only.
-  if (process.env.EXTRA_ROOMS) backgrounds.train.push(...await loadBackgrounds(TRAINING_ROOM_TONES));
   summary.recordings.background = { train: describe(backgrounds.train), test: describe(backgrounds.test) };
   summary.sources.background = { train: backgrounds.train.map((r) => r.source), test: backgrounds.test.map((r) => r.source) };
 

@@ -234,26 +234,8 @@ export const BACKGROUND_KINDS: Record<string, string[]> = {
   steam: ["steam"],
 };
 
-/**
- * More room tones from the same package, for training scenes only. The test scenes keep the
- * rooms splitBackgrounds holds out, so adding these changes no test scene (the corpus draws
- * the same random numbers either way). Chosen by what they are: fires that crackle, bubbling
- * water, machines and engines that drone, static. Left out because they hold events of their
- * own: creak (a door), bloodspiderwalk (steps), sparks, thunder, jingles, radio and TV
- * voices, disco, aliencom; and alienenergy1, a whine the shipped model takes for an alarm on
- * 77% of its windows, which might be one.
- */
-export const TRAINING_ROOM_TONES: Record<string, string[]> = {
-  fire: ["fire03", "fire04", "fire05", "fire06", "fire1", "fire2", "smallfire"],
-  water: ["water02", "water03", "alienbase-bubbles"],
-  machine: ["alien-device", "alien-generator", "alien_engine", "alienmachinery1", "alienmachinery2", "alienmachinery3", "alienmachinery4", "alienmachinery5", "alienpowermachinery1", "engine_alien_big", "engine_alien_medium", "engine_alien_small", "droning_short"],
-  hum: ["tv_static"],
-  wind: ["alienatmo", "alienwormhole"],
-};
-
-/** Room tones of ufoai-sound's ambience folder, by kind (BACKGROUND_KINDS or TRAINING_ROOM_TONES). */
-export async function loadBackgrounds(kinds: Record<string, string[]> = BACKGROUND_KINDS): Promise<Recording[]> {
-  const kindOf = new Map(Object.entries(kinds).flatMap(([kind, names]) => names.map((n) => [n, kind] as const)));
+export async function loadBackgrounds(): Promise<Recording[]> {
+  const kindOf = new Map(Object.entries(BACKGROUND_KINDS).flatMap(([kind, names]) => names.map((n) => [n, kind] as const)));
   requirePath(UFOAI_SOUNDS, "ufoai-sound");
   const entries = readZipEntries(UFOAI_SOUNDS, (name) => kindOf.has(basename(name, ".ogg")) && name.startsWith("sound/ambience/"));
   const out: Recording[] = [];
