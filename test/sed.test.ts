@@ -9,7 +9,8 @@ import { loadModel } from "../src/models/io.ts";
 import { buildSedCorpus } from "../src/models/sed/corpus.ts";
 import { patchLabels, readSplit, toPatches } from "../src/models/sed/dataset.ts";
 import { SoundEventDetector } from "../src/models/sed/detector.ts";
-import { detectEvents, EVENT_RULE, EventTracker, type SoundEvent } from "../src/models/sed/events.ts";
+import { detectEvents, EVENT_RULE, EventTracker, risesOfSignal, sharedRule, type SoundEvent } from "../src/models/sed/events.ts";
+import { logmelRises, ONSET_SEARCH, sharpestRise } from "../src/models/sed/onsets.ts";
 import { evaluateSed } from "../src/models/sed/metrics.ts";
 import { analyzeSed } from "../src/models/sed/analyze.ts";
 import { parseAnnotations } from "../src/models/sed/soundscape.ts";
@@ -55,6 +56,53 @@ describe("event rule", () => {
     tracker.finish(8 * HOP);
     expect(started).toEqual(["b@0", "a@0.768", "a@1.792"]);
     expect(ended.sort((x, y) => x.onset - y.onset || x.label.localeCompare(y.label))).toEqual(detectEvents(p, ["a", "b"], HOP, 8 * HOP));
+  });
+});
+
+describe("sharper onsets", () => {
+  const TIMING = { hop: 0.016, span: 0.064 }; // frame k is centred at 0.016 k + 0.032 s
+  // 100 frames of a quiet room (-80 dB in 4 bands) with one attack: frame 40 jumps to -20 dB.
+  const logmel = new Float32Array(100 * 4).fill(-80);
+  for (let k = 40; k < 100; k++) logmel.fill(-20 - (k - 40) * 0.5, k * 4, (k + 1) * 4);
+  const rises = logmelRises(logmel, 100, 4);
+
+  it("a frame's rise is the sum of its bands' rises in dB; falls and NaN count as nothing", () => {
+    expect(rises[40]).toBeCloseTo(4 * 60, 6);
+    expect(rises[41]).toBe(0); // the tail decays
+    expect(rises[0]).toBe(0);
+    const withNaN = new Float32Array([-100, -100, NaN, -40]);
+    expect(logmelRises(withNaN, 2, 2)[1]).toBeCloseTo(60, 6); // NaN is the -100 dB floor
+  });
+
+  it("moves an onset to the largest rise within the search, and leaves it where nothing is known", () => {
+    const riseAt = (k: number) => (k < rises.length ? rises[k]! : NaN);
+    expect(sharpestRise(riseAt, 0.768, ONSET_SEARCH, TIMING)).toBeCloseTo(0.672, 9); // 0.096 s earlier
+    expect(sharpestRise(riseAt, 0.512, ONSET_SEARCH, TIMING)).toBeCloseTo(0.672, 9); // 0.16 s later
+    expect(sharpestRise(riseAt, 1.28, ONSET_SEARCH, TIMING)).not.toBeCloseTo(0.672, 3); // 0.61 s before: out of reach
+    expect(sharpestRise(() => NaN, 0.768, ONSET_SEARCH, TIMING)).toBe(0.768);
+  });
+
+  it("the event rule reports the attack as the onset, live and offline, never after the event's end", () => {
+    // Bins 3..5 on: the bins say 0.768 s, the attack is in the frame centred at 0.672 s.
+    const p = [[0.1], [0.9], [0.9], [0.9], [0.1], [0.1], [0.1]];
+    const source = risesOfSignal(rises, TIMING);
+    const offline = detectEvents(p, ["x"], HOP, 10 * HOP, EVENT_RULE, source);
+    expect(offline).toEqual([{ label: "x", onset: 0.672, offset: +(6 * HOP).toFixed(3), confidence: 0.9 }]);
+    // Without rises, or with a rule that has no onset search (models trained before it), onsets stay on bins.
+    expect(detectEvents(p, ["x"], HOP, 10 * HOP)[0]!.onset).toBe(+(3 * HOP).toFixed(3));
+    const { onsetSearch: _none, ...older } = EVENT_RULE;
+    expect(detectEvents(p, ["x"], HOP, 10 * HOP, older, source)[0]!.onset).toBe(+(3 * HOP).toFixed(3));
+    expect(sharedRule(EVENT_RULE).onsetSearch).toEqual(ONSET_SEARCH);
+    const started: number[] = [];
+    const tracker = new EventTracker(["x"], HOP, { start: (_l, onset) => started.push(onset) }, EVENT_RULE, source);
+    for (let k = 0; k < 3; k++) tracker.push(p[0]!);
+    for (const row of p.slice(1)) tracker.push(row);
+    expect(started).toEqual([0.672]);
+    // A one-bin event (0.768-1.024 s) whose largest rise, centred at 1.056 s, lies past its end: the onset stops 10 ms short of the end.
+    const late = new Float32Array(100);
+    late[64] = 200;
+    const short = detectEvents([[0.1], [0.9], [0.1], [0.1]], ["x"], HOP, 6 * HOP, EVENT_RULE, risesOfSignal(late, TIMING));
+    expect(short.map((e) => [e.onset, e.offset])).toEqual([[1.014, 1.024]]);
   });
 });
 
@@ -224,7 +272,15 @@ describe.runIf(haveModel)("the shipped SED model", () => {
     expect(probabilities.length).toBe(offline.sed.probabilities.length);
     for (const [i, row] of probabilities.entries()) for (const [c, v] of row.entries()) expect(Math.abs(v - offline.sed.probabilities[i]![c]!)).toBeLessThan(2e-3);
     // Offline also closes events at the end of the file; the stream ends where its audio ends.
-    expect(ends.map((e) => e.label)).toEqual(offline.events.sort((a, b) => a.offset - b.offset).map((e) => e.label));
+    // Onsets moved to the attacks agree too: the live ring of rises holds what offline has.
+    const labelOnset = (events: SoundEvent[]) => events.map((e) => `${e.label}@${e.onset}`).sort();
+    expect(ends.length).toBeGreaterThan(0);
+    expect(labelOnset(ends)).toEqual(labelOnset(offline.events));
+    // The claps start at 1.0 and 4.0 s: their events' onsets are on the attacks (the bins alone say 1.024 and 4.096 s).
+    expect(metadata.eventRule.onsetSearch).toEqual(ONSET_SEARCH);
+    const claps = offline.events.filter((e) => e.label === "clap");
+    expect(claps.length).toBe(2);
+    claps.forEach((e, i) => expect(Math.abs(e.onset - [1, 4][i]!)).toBeLessThan(0.03));
   });
 
   it("keeps tf.memory().numTensors flat over 10,000 inferences", () => {

@@ -3,8 +3,9 @@
 
 import type { tf } from "../tf.ts";
 import { predictLogmel } from "./predict.ts";
-import { logmelFrames, patchHopSeconds } from "./frontend.ts";
-import { detectEvents, type SoundEvent } from "./events.ts";
+import { frameTiming, logmelFrames, patchHopSeconds } from "./frontend.ts";
+import { detectEvents, risesOfSignal, type SoundEvent } from "./events.ts";
+import { logmelRises } from "./onsets.ts";
 import type { SedMetadata } from "./train.ts";
 
 export interface SedAnalysis {
@@ -18,7 +19,7 @@ export function analyzeSed(model: tf.LayersModel, metadata: SedMetadata, samples
   const probabilities = predictLogmel(model, data, frames, f);
   const seconds = samples.length / sampleRate;
   return {
-    events: detectEvents(probabilities, metadata.classes, patchHopSeconds(f), seconds, metadata.eventRule),
+    events: detectEvents(probabilities, metadata.classes, patchHopSeconds(f), seconds, metadata.eventRule, risesOfSignal(logmelRises(data, frames, f.nMels), frameTiming(f))),
     sed: { hop_s: patchHopSeconds(f), labels: metadata.classes, probabilities: probabilities.map((p) => Array.from(p, (v) => Math.round(v * 1e4) / 1e4)) },
   };
 }

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { decodeWav } from "../../audio/wav.ts";
 import { logmelFrames, patchCount, patchSpan, writePatch, type SedFrontEnd } from "./frontend.ts";
 import { parseAnnotations, type Annotation } from "./soundscape.ts";
+import { logmelRises } from "./onsets.ts";
 import { ModelInputError } from "../errors.ts";
 
 export interface PatchSet {
@@ -15,8 +16,8 @@ export interface PatchSet {
   /** patches x classes, 0/1. */
   y: Float32Array;
   count: number;
-  /** Which file each run of patches came from. */
-  files: { filename: string; seconds: number; firstPatch: number; patches: number }[];
+  /** Which file each run of patches came from, and its log-mel's rise at every frame (for sharper onsets). */
+  files: { filename: string; seconds: number; firstPatch: number; patches: number; rises: Float32Array }[];
   annotations: Annotation[];
 }
 
@@ -60,7 +61,7 @@ export function toPatches(scenes: SceneFeatures[], annotations: Annotation[], la
   for (const scene of scenes) {
     const mine = annotations.filter((a) => a.filename === scene.filename);
     const n = patchCount(scene.frames, f);
-    files.push({ filename: scene.filename, seconds: scene.seconds, firstPatch: at, patches: n });
+    files.push({ filename: scene.filename, seconds: scene.seconds, firstPatch: at, patches: n, rises: logmelRises(scene.logmel, scene.frames, f.nMels) });
     for (let p = 0; p < n; p++, at++) {
       writePatch(scene.logmel, scene.frames, p, f, x, at * size);
       y.set(patchLabels(mine, p, labels, f), at * labels.length);

@@ -11,7 +11,8 @@ import { AudioFeed } from "../../dsp/audio-feed.ts";
 import { loadModel } from "../io.ts";
 import { tf } from "../tf.ts";
 import { BIN_LAG, EVENT_RULE, EventTracker, type EventRule, type SoundEvent } from "./events.ts";
-import { createSedExtractor, patchHopSeconds, type SedFrontEnd } from "./frontend.ts";
+import { createSedExtractor, frameTiming, patchHopSeconds, type SedFrontEnd } from "./frontend.ts";
+import { logmelRise } from "./onsets.ts";
 import type { SedMetadata } from "./train.ts";
 import { ModelInputError } from "../errors.ts";
 
@@ -29,6 +30,8 @@ export interface DetectorOptions {
   rule?: EventRule;
 }
 
+const RISE_FRAMES = 256;
+
 export class SoundEventDetector {
   readonly labels: string[];
   readonly frontEnd: SedFrontEnd;
@@ -41,6 +44,13 @@ export class SoundEventDetector {
   private readonly window: Float32Array;
   private readonly values: Float32Array;
   private ringStart = 0;
+  /**
+   * The log-mel's rise at each of the last RISE_FRAMES frames (frame k at k % RISE_FRAMES) and
+   * the previous frame in dB: an event becomes certain about 1 s after its first bin, and its
+   * attack is looked for up to 0.4 s before that bin, so 4 s is plenty.
+   */
+  private readonly rises = new Float32Array(RISE_FRAMES);
+  private readonly previousDb: Float32Array;
   private frames = 0;
   private windows = 0;
   private readonly feed: AudioFeed;
@@ -60,10 +70,12 @@ export class SoundEventDetector {
     this.ring = new Float32Array(f.patchFrames * f.nMels);
     this.window = new Float32Array(f.patchFrames * f.nMels);
     this.values = new Float32Array(this.labels.length);
+    this.previousDb = new Float32Array(f.nMels);
+    const riseAt = (k: number) => (k >= 0 && k < this.frames && this.frames - k <= RISE_FRAMES ? this.rises[k % RISE_FRAMES]! : NaN);
     this.tracker = new EventTracker(this.labels, this.hopSeconds, {
       start: (label, onset, confidence) => { for (const l of this.listeners) l.eventStart?.({ label, onset, confidence }); },
       end: (event) => { for (const l of this.listeners) l.eventEnd?.(event); },
-    }, options.rule ?? metadata.eventRule ?? EVENT_RULE);
+    }, options.rule ?? metadata.eventRule ?? EVENT_RULE, { riseAt, timing: frameTiming(f) });
     const extractor = createSedExtractor(f);
     const [offset] = extractor.layout.logmel;
     this.feed = new AudioFeed(options.inputRate ?? f.sampleRate, extractor, (row) => this.pushFrame(row.subarray(offset, offset + f.nMels)));
@@ -88,6 +100,9 @@ export class SoundEventDetector {
       this.ring[at + m] = Number.isFinite(v) ? (v - f.mean) / f.std : (-100 - f.mean) / f.std;
     }
     this.ringStart = (this.ringStart + 1) % f.patchFrames;
+    // As offline (logmelRises): the first frame rises by 0.
+    this.rises[this.frames % RISE_FRAMES] = this.frames === 0 ? 0 : logmelRise(this.previousDb, logmelDb, n);
+    for (let m = 0; m < n; m++) this.previousDb[m] = logmelDb[m]!;
     this.frames++;
     if (this.frames >= f.patchFrames && (this.frames - f.patchFrames) % f.patchHop === 0) this.infer();
   }

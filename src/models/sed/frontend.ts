@@ -5,6 +5,7 @@
 
 import { FeatureExtractor, frameCount } from "../../dsp/kernels.ts";
 import { resampleSignal } from "../../dsp/resample.ts";
+import type { FrameTiming } from "./onsets.ts";
 
 export interface SedFrontEnd {
   sampleRate: number;
@@ -30,6 +31,11 @@ export const SED_FRONTEND: SedFrontEnd = {
 /** Seconds between patches: the time resolution of SED outputs. */
 export function patchHopSeconds(f: SedFrontEnd): number {
   return (f.patchHop * f.hop) / f.sampleRate;
+}
+
+/** Where log-mel frames are in time: 16 ms apart, each covering 64 ms. */
+export function frameTiming(f: SedFrontEnd): FrameTiming {
+  return { hop: f.hop / f.sampleRate, span: f.nFft / f.sampleRate };
 }
 
 export function createSedExtractor(f: SedFrontEnd): FeatureExtractor {

@@ -2,8 +2,8 @@
 // batches inside tf.tidy, probabilities out as plain arrays.
 
 import { tf } from "../tf.ts";
-import { detectEvents, EVENT_RULE, eventsAsAnnotations, type EventRule } from "./events.ts";
-import { patchCount, patchHopSeconds, writePatch, type SedFrontEnd } from "./frontend.ts";
+import { detectEvents, EVENT_RULE, eventsAsAnnotations, risesOfSignal, type EventRule } from "./events.ts";
+import { frameTiming, patchCount, patchHopSeconds, writePatch, type SedFrontEnd } from "./frontend.ts";
 import type { PatchSet } from "./dataset.ts";
 import type { Annotation } from "./soundscape.ts";
 
@@ -39,6 +39,6 @@ export function predictPatchSet(model: tf.LayersModel, set: PatchSet, f: SedFron
 
 /** Events of every file from its probabilities (predictPatchSet), as annotations. */
 export function eventsOfPatchSet(probabilities: Float32Array[][], set: PatchSet, labels: string[], f: SedFrontEnd, rule: EventRule = EVENT_RULE): Annotation[] {
-  return set.files.flatMap((file, i) => eventsAsAnnotations(file.filename, detectEvents(probabilities[i]!, labels, patchHopSeconds(f), file.seconds, rule)));
+  return set.files.flatMap((file, i) => eventsAsAnnotations(file.filename, detectEvents(probabilities[i]!, labels, patchHopSeconds(f), file.seconds, rule, risesOfSignal(file.rises, frameTiming(f)))));
 }
 
