@@ -10,7 +10,8 @@ import { buildSedCorpus } from "../src/models/sed/corpus.ts";
 import { patchLabels, readSplit, toPatches } from "../src/models/sed/dataset.ts";
 import { SoundEventDetector } from "../src/models/sed/detector.ts";
 import { detectEvents, EVENT_RULE, EventTracker, risesOfSignal, sharedRule, type SoundEvent } from "../src/models/sed/events.ts";
-import { logmelRises, ONSET_SEARCH, sharpestRise } from "../src/models/sed/onsets.ts";
+import { ONSET_SEARCH, sharpestRise } from "../src/models/sed/onsets.ts";
+import { frameTiming, logmelFrames, SED_FRONTEND } from "../src/models/sed/frontend.ts";
 import { evaluateSed } from "../src/models/sed/metrics.ts";
 import { analyzeSed } from "../src/models/sed/analyze.ts";
 import { parseAnnotations } from "../src/models/sed/soundscape.ts";
@@ -61,17 +62,22 @@ describe("event rule", () => {
 
 describe("sharper onsets", () => {
   const TIMING = { hop: 0.016, span: 0.064 }; // frame k is centred at 0.016 k + 0.032 s
-  // 100 frames of a quiet room (-80 dB in 4 bands) with one attack: frame 40 jumps to -20 dB.
-  const logmel = new Float32Array(100 * 4).fill(-80);
-  for (let k = 40; k < 100; k++) logmel.fill(-20 - (k - 40) * 0.5, k * 4, (k + 1) * 4);
-  const rises = logmelRises(logmel, 100, 4);
+  // 100 frames' onset strengths: a quiet room (small rises) with one attack at frame 40.
+  const rises = new Float32Array(100).map((_, k) => (k === 40 ? 60 : (k * 7) % 3));
 
-  it("a frame's rise is the sum of its bands' rises in dB; falls and NaN count as nothing", () => {
-    expect(rises[40]).toBeCloseTo(4 * 60, 6);
-    expect(rises[41]).toBe(0); // the tail decays
-    expect(rises[0]).toBe(0);
-    const withNaN = new Float32Array([-100, -100, NaN, -40]);
-    expect(logmelRises(withNaN, 2, 2)[1]).toBeCloseTo(60, 6); // NaN is the -100 dB floor
+  it("the front end gives each log-mel frame the kernel's onset strength: 0 first, highest at an attack, small as it decays", () => {
+    const rate = 16000, x = new Float32Array(rate * 2);
+    let seed = 5;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+    for (let i = 0; i < x.length; i++) x[i] = 0.001 * rand();
+    for (let i = 0; i < rate * 0.3; i++) x[Math.round(0.64 * rate) + i]! += 0.5 * rand() * Math.exp(-i / (rate * 0.05));
+    const { frames, onsets } = logmelFrames(x, rate, SED_FRONTEND);
+    expect(onsets.length).toBe(frames);
+    expect(onsets[0]).toBe(0);
+    const timing = frameTiming(SED_FRONTEND);
+    const peak = onsets.indexOf(Math.max(...onsets));
+    expect(Math.abs(peak * timing.hop + timing.span / 2 - 0.64)).toBeLessThan(0.04);
+    expect(onsets[peak + 10]!).toBeLessThan(onsets[peak]! / 10); // 160 ms into the decay
   });
 
   it("moves an onset to the largest rise within the search, and leaves it where nothing is known", () => {

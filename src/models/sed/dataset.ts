@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { decodeWav } from "../../audio/wav.ts";
 import { logmelFrames, patchCount, patchSpan, writePatch, type SedFrontEnd } from "./frontend.ts";
 import { parseAnnotations, type Annotation } from "./soundscape.ts";
-import { logmelRises } from "./onsets.ts";
 import { ModelInputError } from "../errors.ts";
 
 export interface PatchSet {
@@ -16,8 +15,8 @@ export interface PatchSet {
   /** patches x classes, 0/1. */
   y: Float32Array;
   count: number;
-  /** Which file each run of patches came from, and its log-mel's rise at every frame (for sharper onsets). */
-  files: { filename: string; seconds: number; firstPatch: number; patches: number; rises: Float32Array }[];
+  /** Which file each run of patches came from, and its onset strength at every frame (for onsets on the attack). */
+  files: { filename: string; seconds: number; firstPatch: number; patches: number; onsets: Float32Array }[];
   annotations: Annotation[];
 }
 
@@ -30,7 +29,7 @@ export function patchLabels(annotations: Annotation[], p: number, labels: string
   }) ? 1 : 0);
 }
 
-export interface SceneFeatures { filename: string; seconds: number; frames: number; logmel: Float32Array }
+export interface SceneFeatures { filename: string; seconds: number; frames: number; logmel: Float32Array; onsets: Float32Array }
 
 /** Reads a split's WAV scenes and their annotations. */
 export function readSplit(corpus: string, split: string, f: SedFrontEnd, onFile?: (done: number, total: number) => void): { scenes: SceneFeatures[]; annotations: Annotation[] } {
@@ -45,9 +44,9 @@ export function readSplit(corpus: string, split: string, f: SedFrontEnd, onFile?
   }
   const scenes = names.map((filename, i) => {
     const audio = decodeWav(readFileSync(join(dir, filename)));
-    const { frames, data } = logmelFrames(audio.samples, audio.sampleRate, f);
+    const { frames, data, onsets } = logmelFrames(audio.samples, audio.sampleRate, f);
     onFile?.(i + 1, names.length);
-    return { filename, seconds: audio.samples.length / audio.sampleRate, frames, logmel: data };
+    return { filename, seconds: audio.samples.length / audio.sampleRate, frames, logmel: data, onsets };
   });
   return { scenes, annotations };
 }
@@ -61,7 +60,7 @@ export function toPatches(scenes: SceneFeatures[], annotations: Annotation[], la
   for (const scene of scenes) {
     const mine = annotations.filter((a) => a.filename === scene.filename);
     const n = patchCount(scene.frames, f);
-    files.push({ filename: scene.filename, seconds: scene.seconds, firstPatch: at, patches: n, rises: logmelRises(scene.logmel, scene.frames, f.nMels) });
+    files.push({ filename: scene.filename, seconds: scene.seconds, firstPatch: at, patches: n, onsets: scene.onsets });
     for (let p = 0; p < n; p++, at++) {
       writePatch(scene.logmel, scene.frames, p, f, x, at * size);
       y.set(patchLabels(mine, p, labels, f), at * labels.length);

@@ -12,7 +12,6 @@ import { loadModel } from "../io.ts";
 import { tf } from "../tf.ts";
 import { BIN_LAG, EVENT_RULE, EventTracker, type EventRule, type SoundEvent } from "./events.ts";
 import { createSedExtractor, frameTiming, patchHopSeconds, type SedFrontEnd } from "./frontend.ts";
-import { logmelRise } from "./onsets.ts";
 import type { SedMetadata } from "./train.ts";
 import { ModelInputError } from "../errors.ts";
 
@@ -45,12 +44,11 @@ export class SoundEventDetector {
   private readonly values: Float32Array;
   private ringStart = 0;
   /**
-   * The log-mel's rise at each of the last RISE_FRAMES frames (frame k at k % RISE_FRAMES) and
-   * the previous frame in dB: an event becomes certain about 1 s after its first bin, and its
-   * attack is looked for up to 0.4 s before that bin, so 4 s is plenty.
+   * The onset strength of each of the last RISE_FRAMES frames (frame k at k % RISE_FRAMES):
+   * an event becomes certain about 1 s after its first bin, and its attack is looked for up
+   * to 0.4 s before that bin, so 4 s is plenty.
    */
   private readonly rises = new Float32Array(RISE_FRAMES);
-  private readonly previousDb: Float32Array;
   private frames = 0;
   private windows = 0;
   private readonly feed: AudioFeed;
@@ -70,15 +68,14 @@ export class SoundEventDetector {
     this.ring = new Float32Array(f.patchFrames * f.nMels);
     this.window = new Float32Array(f.patchFrames * f.nMels);
     this.values = new Float32Array(this.labels.length);
-    this.previousDb = new Float32Array(f.nMels);
     const riseAt = (k: number) => (k >= 0 && k < this.frames && this.frames - k <= RISE_FRAMES ? this.rises[k % RISE_FRAMES]! : NaN);
     this.tracker = new EventTracker(this.labels, this.hopSeconds, {
       start: (label, onset, confidence) => { for (const l of this.listeners) l.eventStart?.({ label, onset, confidence }); },
       end: (event) => { for (const l of this.listeners) l.eventEnd?.(event); },
     }, options.rule ?? metadata.eventRule ?? EVENT_RULE, { riseAt, timing: frameTiming(f) });
     const extractor = createSedExtractor(f);
-    const [offset] = extractor.layout.logmel;
-    this.feed = new AudioFeed(options.inputRate ?? f.sampleRate, extractor, (row) => this.pushFrame(row.subarray(offset, offset + f.nMels)));
+    const [offset] = extractor.layout.logmel, onset = extractor.layout.onset;
+    this.feed = new AudioFeed(options.inputRate ?? f.sampleRate, extractor, (row) => this.pushFrame(row.subarray(offset, offset + f.nMels), row[onset]!));
   }
 
   on(listener: SedListener): this {
@@ -91,8 +88,11 @@ export class SoundEventDetector {
     this.feed.push(samples);
   }
 
-  /** One log-mel frame (dB, nMels values) computed with the model's front end. */
-  pushFrame(logmelDb: ArrayLike<number>): void {
+  /**
+   * One log-mel frame (dB, nMels values) computed with the model's front end, and its onset
+   * strength from the same kernel row; without it (NaN) events keep their onsets on bins.
+   */
+  pushFrame(logmelDb: ArrayLike<number>, onsetStrength = NaN): void {
     const f = this.frontEnd, n = f.nMels;
     const at = this.ringStart * n;
     for (let m = 0; m < n; m++) {
@@ -100,9 +100,7 @@ export class SoundEventDetector {
       this.ring[at + m] = Number.isFinite(v) ? (v - f.mean) / f.std : (-100 - f.mean) / f.std;
     }
     this.ringStart = (this.ringStart + 1) % f.patchFrames;
-    // As offline (logmelRises): the first frame rises by 0.
-    this.rises[this.frames % RISE_FRAMES] = this.frames === 0 ? 0 : logmelRise(this.previousDb, logmelDb, n);
-    for (let m = 0; m < n; m++) this.previousDb[m] = logmelDb[m]!;
+    this.rises[this.frames % RISE_FRAMES] = onsetStrength;
     this.frames++;
     if (this.frames >= f.patchFrames && (this.frames - f.patchFrames) % f.patchHop === 0) this.infer();
   }

@@ -26,7 +26,7 @@ export interface EventRule extends ClassThresholds {
 
 export const EVENT_RULE: EventRule = { on: 0.5, off: 0.3, minDuration: 0.25, maxGap: 0.3, onsetSearch: ONSET_SEARCH };
 
-/** The log-mel's rise at each frame (onsets.ts), for moving onsets to attacks. */
+/** Each frame's onset strength (the log-mel's rise), for moving onsets to attacks (onsets.ts). */
 export interface RiseSource {
   /** Frame k's rise, NaN where unknown. */
   riseAt(frame: number): number;
@@ -128,7 +128,8 @@ export class EventTracker {
   private attack(s: ClassState): number {
     const onset = s.start * this.hopSeconds, search = this.rule.onsetSearch;
     if (!this.rises || !search) return onset;
-    const attack = sharpestRise((k) => this.rises!.riseAt(k), onset, search, this.rises.timing);
+    const rises = this.rises;
+    const attack = sharpestRise((k) => rises.riseAt(k), onset, search, rises.timing);
     return Math.max(0, Math.min(attack, (s.lastOn + 1) * this.hopSeconds - 0.01));
   }
 }
@@ -153,7 +154,7 @@ function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** A whole signal's rises (logmelRises) as a RiseSource. */
+/** A whole signal's onset strengths (logmelFrames' `onsets`) as a RiseSource. */
 export function risesOfSignal(rises: Float32Array, timing: FrameTiming): RiseSource {
   return { riseAt: (k) => (k >= 0 && k < rises.length ? rises[k]! : NaN), timing };
 }

@@ -42,15 +42,21 @@ export function createSedExtractor(f: SedFrontEnd): FeatureExtractor {
   return new FeatureExtractor({ sampleRate: f.sampleRate, nFft: f.nFft, hop: f.hop, nMels: f.nMels, nMfcc: Math.min(20, f.nMels), fmin: f.fmin, fmax: f.fmax });
 }
 
-/** Log-mel frames (dB, frames x nMels, row-major) of a signal at any rate. */
-export function logmelFrames(samples: Float32Array, sampleRate: number, f: SedFrontEnd): { frames: number; data: Float32Array } {
+/**
+ * Log-mel frames (dB, frames x nMels, row-major) of a signal at any rate, and each frame's
+ * onset strength from the same kernel pass (for onsets on the attack, onsets.ts).
+ */
+export function logmelFrames(samples: Float32Array, sampleRate: number, f: SedFrontEnd): { frames: number; data: Float32Array; onsets: Float32Array } {
   const audio = resampleSignal(samples, sampleRate, f.sampleRate);
   const extractor = createSedExtractor(f);
-  const [offset, n] = extractor.layout.logmel;
+  const [offset, n] = extractor.layout.logmel, onset = extractor.layout.onset;
   const frames = frameCount(audio.length, f.nFft, f.hop);
-  const data = new Float32Array(frames * n);
-  extractor.push(audio, (row, k) => data.set(row.subarray(offset, offset + n), k * n));
-  return { frames, data };
+  const data = new Float32Array(frames * n), onsets = new Float32Array(frames);
+  extractor.push(audio, (row, k) => {
+    data.set(row.subarray(offset, offset + n), k * n);
+    onsets[k] = row[onset]!;
+  });
+  return { frames, data, onsets };
 }
 
 /** Number of patches in `frames` frames (a signal shorter than one patch still gets one, zero-padded). */

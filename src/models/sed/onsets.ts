@@ -1,12 +1,13 @@
 // Sharper onsets. The model answers every 0.256 s for a window of about 1 s, so the first
 // "on" bin of an event can sit 0.4 s before or after the sound's attack; DCASE's event-based
 // F1 only counts onsets within 200 ms, and a performer hears the difference. The attack is
-// where the log-mel rises most (spectral flux in dB: each band's rise since the previous
-// frame, summed), so an event's onset moves to the frame of the largest rise near its
-// first bin. Frames are 16 ms apart; a frame's time is its centre.
+// where the log-mel rises most: the DSP kernel's onset strength (each band's rise in dB since
+// the previous frame, averaged; assembly/descriptors.ts), which the front end computes
+// with every log-mel frame anyway. An event's onset moves to the frame of the largest rise
+// near its first bin. Frames are 16 ms apart; a frame's time is its centre.
 //
-// One function (sharpestRise) serves offline analysis, which has every frame's rise, and the
-// live detector, which keeps the last few seconds of rises in a ring.
+// One function (sharpestRise) serves offline analysis, which has every frame's onset
+// strength, and the live detector, which keeps the last few seconds of them in a ring.
 
 export interface OnsetSearch {
   /** Seconds searched before the first "on" bin's start, and after it. */
@@ -19,27 +20,6 @@ export interface OnsetSearch {
  * model's corpus, among 0.2-0.6 s before and 0.1-0.3 s after: event-based F1 0.313 -> 0.578 there.
  */
 export const ONSET_SEARCH: OnsetSearch = { before: 0.4, after: 0.3 };
-
-/** Log-mel frames at or below this (dB) count as silence, as the model's input floor does. */
-const FLOOR_DB = -100;
-
-function finiteDb(v: number): number {
-  return Number.isFinite(v) ? Math.max(FLOOR_DB, v) : FLOOR_DB;
-}
-
-/** How much frame `current` rises over `previous` (dB rows of n bands): the sum of the bands' rises. */
-export function logmelRise(previous: ArrayLike<number>, current: ArrayLike<number>, n: number, previousAt = 0, currentAt = 0): number {
-  let rise = 0;
-  for (let m = 0; m < n; m++) rise += Math.max(0, finiteDb(current[currentAt + m]!) - finiteDb(previous[previousAt + m]!));
-  return rise;
-}
-
-/** Every frame's rise over the one before (the first frame's is 0), for a whole signal's log-mel (frames x n, dB). */
-export function logmelRises(logmel: Float32Array, frames: number, n: number): Float32Array {
-  const rises = new Float32Array(frames);
-  for (let k = 1; k < frames; k++) rises[k] = logmelRise(logmel, logmel, n, (k - 1) * n, k * n);
-  return rises;
-}
 
 /** Where frames are in time: frame k spans [k * hop, k * hop + span] seconds. */
 export interface FrameTiming {

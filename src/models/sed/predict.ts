@@ -39,6 +39,6 @@ export function predictPatchSet(model: tf.LayersModel, set: PatchSet, f: SedFron
 
 /** Events of every file from its probabilities (predictPatchSet), as annotations. */
 export function eventsOfPatchSet(probabilities: Float32Array[][], set: PatchSet, labels: string[], f: SedFrontEnd, rule: EventRule = EVENT_RULE): Annotation[] {
-  return set.files.flatMap((file, i) => eventsAsAnnotations(file.filename, detectEvents(probabilities[i]!, labels, patchHopSeconds(f), file.seconds, rule, risesOfSignal(file.rises, frameTiming(f)))));
+  return set.files.flatMap((file, i) => eventsAsAnnotations(file.filename, detectEvents(probabilities[i]!, labels, patchHopSeconds(f), file.seconds, rule, risesOfSignal(file.onsets, frameTiming(f)))));
 }
 
