@@ -55,7 +55,7 @@ async function benchSed() {
   log(`SED inference (batch 1): p50 ${pct(latency, 0.5).toFixed(2)} ms, p99 ${pct(latency, 0.99).toFixed(2)} ms`);
 
   // Training speed: 40 batches of 32 random patches through a fresh model.
-  const fresh = buildSedModel(f, metadata.classes.length);
+  const fresh = buildSedModel(f, metadata.classes.length, 1, metadata.architecture);
   fresh.compile({ optimizer: tf.train.adam(1e-3), loss: "binaryCrossentropy" });
   const n = 40 * 32, size = f.patchFrames * f.nMels, c = metadata.classes.length;
   const set = { x: new Float32Array(n * size).map(() => Math.random() * 2 - 1), y: new Float32Array(n * c).map(() => (Math.random() < 0.1 ? 1 : 0)), count: n, files: [], annotations: [] };

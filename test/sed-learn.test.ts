@@ -74,7 +74,7 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
 
     // Held-out whistles mixed into the rehearsal patches: detected after learning, not before.
     const heldOut = learningSet(loadRehearsal(DEFAULT_SED_MODEL), await readExamples(join(dir, "heldout"), f), 15, f, seededRandom(99));
-    const untrained = buildLearner(base, f, classes, "adapter");
+    const untrained = buildLearner(base, metadata, "adapter");
     const before = f1(predictPatches(untrained, heldOut.x, 0, heldOut.count, f), heldOut.y, classes + 1, classes);
     const after = f1(predictPatches(model, heldOut.x, 0, heldOut.count, f), heldOut.y, classes + 1, classes);
     expect(before).toBe(0); // the new class starts off

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeWav } from "../src/audio/wav.ts";
-import { loadModel } from "../src/models/io.ts";
+import { loadModel, saveModel } from "../src/models/io.ts";
+import { buildSedModel, SED_ARCHITECTURE } from "../src/models/sed/model.ts";
 import { buildSedCorpus } from "../src/models/sed/corpus.ts";
 import { patchLabels, readSplit, toPatches } from "../src/models/sed/dataset.ts";
 import { SoundEventDetector } from "../src/models/sed/detector.ts";
@@ -211,6 +212,40 @@ describe("corpus from Debian recordings", () => {
     await expect(buildSedCorpus({ ...common, out: join(dir, "n2"), negatives: ["tambourine"] })).rejects.toThrow(/must be of a base class/);
     await expect(buildSedCorpus({ ...common, newClass: undefined, out: join(dir, "n3"), negatives: ["glass"] })).rejects.toThrow(/give --new-class too/);
   }, 60_000);
+});
+
+describe("the SED network's views and pooling", () => {
+  beforeAll(async () => { await loadTf(); });
+
+  it("the centred view is each band minus its mean over the window, so a steady hum is gone from it; models round-trip", async () => {
+    const f = SED_FRONTEND;
+    const model = buildSedModel(f, 3, 1, { ...SED_ARCHITECTURE, view: "centred", pooling: "time" });
+    const views = tf.model({ inputs: model.inputs, outputs: model.getLayer("views").output as tf.SymbolicTensor });
+    const x = tf.randomNormal([2, f.patchFrames, f.nMels, 1], 0, 1, "float32", 4);
+    const hum = tf.tidy(() => x.add(tf.linspace(-1, 2, f.nMels).reshape([1, 1, f.nMels, 1]))); // a steady per-band offset
+    const [raw, centred] = tf.split(views.predict(x) as tf.Tensor4D, 2, 3);
+    expect(tf.max(tf.abs(raw!.sub(x))).dataSync()[0]).toBe(0);
+    const expected = x.sub(x.mean(1, true));
+    expect(tf.max(tf.abs(centred!.sub(expected))).dataSync()[0]).toBeLessThan(1e-5);
+    const humCentred = tf.split(views.predict(hum) as tf.Tensor4D, 2, 3)[1]!;
+    expect(tf.max(tf.abs(humCentred.sub(centred!))).dataSync()[0]).toBeLessThan(1e-5);
+
+    const dir = mkdtempSync(join(tmpdir(), "moodwire-sed-arch-"));
+    try {
+      await saveModel(model, dir, {});
+      const { model: loaded } = await loadModel(dir);
+      expect((loaded.predict(x) as tf.Tensor).arraySync()).toEqual((model.predict(x) as tf.Tensor).arraySync());
+      loaded.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Without the fields: one channel in, the whole conv map flattened (the models before these options).
+    const plain = buildSedModel(f, 3, 1, { filters: [4, 4, 4], hidden: 8, dropout: 0 });
+    expect(plain.layers.map((l) => l.name)).not.toContain("views");
+    expect(plain.getLayer("flatten").outputShape).toEqual([null, (f.patchFrames / 8) * (f.nMels / 8) * 4]);
+    tf.dispose([x, hum, raw!, centred!, expected, humCentred]);
+    for (const m of [model, plain]) m.dispose(); // views shares model's layers
+  });
 });
 
 const haveModel = existsSync(join(DEFAULT_SED_MODEL, "model.json"));

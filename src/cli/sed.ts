@@ -12,6 +12,7 @@ import { trainSed, TRAIN_DEFAULTS, segmentF1, type SedMetadata } from "../models
 import { learnNewClass, LEARN_DEFAULTS } from "../models/sed/learn.ts";
 import { readSplit, toPatches } from "../models/sed/dataset.ts";
 import type { SedScores } from "../models/sed/metrics.ts";
+import { SED_ARCHITECTURE, type SedArchitecture } from "../models/sed/model.ts";
 import { asUsageError } from "./kinds.ts";
 
 /** The model shipped in the repository. */
@@ -54,7 +55,10 @@ Options:
   --epochs N         default ${TRAIN_DEFAULTS.epochs}
   --batch N          default ${TRAIN_DEFAULTS.batchSize}
   --lr X             Adam learning rate (default ${TRAIN_DEFAULTS.learningRate})
-  --seed N           default ${TRAIN_DEFAULTS.seed}`;
+  --seed N           default ${TRAIN_DEFAULTS.seed}
+  --view V           raw | centred: what the network sees (default ${SED_ARCHITECTURE.view ?? "raw"}; centred adds
+                     the window with each band's mean removed, beside the window as it is)
+  --pooling P        flatten | time: how the last conv map reaches the dense layer (default ${SED_ARCHITECTURE.pooling ?? "flatten"})`;
 
 export const EVAL_SED_HELP = `Usage: moodwire eval sed [--model DIR] --corpus DIR [--split test] [--json]
 
@@ -118,10 +122,16 @@ export async function runCorpusSed(rest: string[]): Promise<number> {
 export async function runTrainSed(rest: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options: {
     corpus: { type: "string" }, out: { type: "string" }, epochs: { type: "string" }, batch: { type: "string" },
-    lr: { type: "string" }, seed: { type: "string" }, help: { type: "boolean", short: "h" },
+    lr: { type: "string" }, seed: { type: "string" }, view: { type: "string" }, pooling: { type: "string" },
+    help: { type: "boolean", short: "h" },
   } });
   if (values.help) { process.stdout.write(TRAIN_SED_HELP + "\n"); return 0; }
   if (!values.corpus || !values.out) throw new UsageError("train sed needs --corpus DIR and --out DIR");
+  const architecture: SedArchitecture = {
+    ...SED_ARCHITECTURE,
+    view: parseChoice("view", values.view, ["raw", "centred"] as const, SED_ARCHITECTURE.view ?? "raw"),
+    pooling: parseChoice("pooling", values.pooling, ["flatten", "time"] as const, SED_ARCHITECTURE.pooling ?? "flatten"),
+  };
   await loadTf();
   const epochs = parseNumber("epochs", values.epochs) ?? TRAIN_DEFAULTS.epochs;
   const progress = createPhasedProgress();
@@ -132,7 +142,7 @@ export async function runTrainSed(rest: string[]): Promise<number> {
       batchSize: parseNumber("batch", values.batch) ?? TRAIN_DEFAULTS.batchSize,
       learningRate: parseNumber("lr", values.lr) ?? TRAIN_DEFAULTS.learningRate,
       seed: parseNumber("seed", values.seed) ?? TRAIN_DEFAULTS.seed,
-      patchFraction: TRAIN_DEFAULTS.patchFraction,
+      patchFraction: TRAIN_DEFAULTS.patchFraction, architecture,
       onLoad: (done, total, what) => progress(done, total, `reading ${what}`),
       onProgress: (p) => {
         if (p.validationF1 !== undefined) {

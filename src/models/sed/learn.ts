@@ -34,7 +34,7 @@ import { randomInt, seededRandom, shuffled, uniform, type Random } from "../rand
 import { tf } from "../tf.ts";
 import type { PatchSet } from "./dataset.ts";
 import { addPowersDb, logmelFrames, type SedFrontEnd } from "./frontend.ts";
-import { HIDDEN_LAYER, LOGITS_LAYER, SED_ARCHITECTURE, sedInput, sedLayers } from "./model.ts";
+import { HIDDEN_LAYER, LOGITS_LAYER, sedInput, sedLayers } from "./model.ts";
 import { loadRehearsal, saveRehearsal, type RehearsalSet } from "./rehearsal.ts";
 import { trainEpoch, type SedMetadata } from "./train.ts";
 import { sharedRule } from "./events.ts";
@@ -181,18 +181,19 @@ function widenLogits(base: tf.LayersModel, model: tf.LayersModel, name: string):
   model.getLayer(name).setWeights([tf.tensor2d(k.map((row) => [...row, 0])), tf.tensor1d([...b, -3])]);
 }
 
-export function buildLearner(base: tf.LayersModel, f: SedFrontEnd, classes: number, mode: LearnMode): tf.LayersModel {
-  const input = sedInput(f);
+/** The N+1-class model for `mode`, built with the base's own architecture (its metadata's). */
+export function buildLearner(base: tf.LayersModel, metadata: SedMetadata, mode: LearnMode): tf.LayersModel {
+  const input = sedInput(metadata.frontEnd), classes = metadata.classes.length, architecture = metadata.architecture;
   if (mode === "transfer") {
-    const { logits } = sedLayers(input, classes + 1, "");
+    const { logits } = sedLayers(input, classes + 1, "", architecture);
     const probabilities = tf.layers.activation({ name: "probabilities", activation: "sigmoid" }).apply(logits) as tf.SymbolicTensor;
     const model = tf.model({ name: "moodwire-sed-transfer", inputs: input, outputs: probabilities });
     copyWeights(base, model, "", [LOGITS_LAYER]);
     widenLogits(base, model, LOGITS_LAYER);
     return model;
   }
-  const source = sedLayers(input, classes, "source_");
-  const target = sedLayers(input, classes + 1, "target_");
+  const source = sedLayers(input, classes, "source_", architecture);
+  const target = sedLayers(input, classes + 1, "target_", architecture);
   const adapted = tf.layers.dense({ name: "adapter_1", units: ADAPTER_UNITS, activation: "relu", kernelInitializer: tf.initializers.heNormal({ seed: 7 }) }).apply(source.hidden) as tf.SymbolicTensor;
   const adapterLogits = tf.layers.dense({ name: "adapter_2", units: classes + 1, kernelInitializer: "zeros" }).apply(adapted) as tf.SymbolicTensor;
   const sum = tf.layers.add({ name: "merge" }).apply([target.logits, adapterLogits]) as tf.SymbolicTensor;
@@ -220,7 +221,7 @@ export async function learnNewClass(options: LearnOptions): Promise<SedMetadata>
   const examples = await readExamples(options.examples, f);
   const negatives = options.negatives ? await readExamples(options.negatives, f, "negative clip", 1) : [];
   const classes = metadata.classes.length;
-  const model = buildLearner(base, f, classes, options.mode);
+  const model = buildLearner(base, metadata, options.mode);
   const augment = options.augment === undefined ? AUGMENT_DEFAULTS : options.augment;
   model.compile({ optimizer: tf.train.adam(options.learningRate), loss: "binaryCrossentropy" });
   const epochMixes = (examples.length + negatives.length) * options.mixesPerExample;
@@ -246,7 +247,7 @@ export async function learnNewClass(options: LearnOptions): Promise<SedMetadata>
     // (trained on the rehearsal labels, the shared ones did better); the new class, which
     // has no validation scenes to choose one on, takes the shared on/off.
     eventRule: (options.distill ?? LEARN_DEFAULTS.distill) ? metadata.eventRule : sharedRule(metadata.eventRule),
-    architecture: options.mode === "adapter" ? { ...SED_ARCHITECTURE, adapter: { units: ADAPTER_UNITS, learned: options.label } } : metadata.architecture,
+    architecture: options.mode === "adapter" ? { ...metadata.architecture, adapter: { units: ADAPTER_UNITS, learned: options.label } } : metadata.architecture,
     training: { ...metadata.training },
     evaluation: undefined,
     learned: { label: options.label, mode: options.mode, examples: examples.length, negatives: negatives.length, epochs: options.epochs, rehearsalCopies: options.rehearsalCopies ?? LEARN_DEFAULTS.rehearsalCopies, distill: options.distill ?? LEARN_DEFAULTS.distill, seconds: Math.round((Date.now() - started) / 1000), base: options.base },

@@ -9,7 +9,7 @@ import { readSplit, toPatches, logmelStatistics, type PatchSet } from "./dataset
 import { EVENT_RULE, sharedRule, type EventRule } from "./events.ts";
 import { SED_FRONTEND, type SedFrontEnd } from "./frontend.ts";
 import { evaluateSed, type SedScores } from "./metrics.ts";
-import { buildSedModel, SED_ARCHITECTURE } from "./model.ts";
+import { buildSedModel, SED_ARCHITECTURE, type SedArchitecture } from "./model.ts";
 import { eventsOfPatchSet, predictPatchSet } from "./predict.ts";
 import { readFileSync } from "node:fs";
 import { chooseRehearsal, saveRehearsal } from "./rehearsal.ts";
@@ -20,7 +20,7 @@ export interface SedMetadata {
   classes: string[];
   frontEnd: SedFrontEnd;
   eventRule: EventRule;
-  architecture: typeof SED_ARCHITECTURE & { adapter?: { units: number; learned: string } };
+  architecture: SedArchitecture & { adapter?: { units: number; learned: string } };
   corpus: { seed: number | null; trainScenes: number; testScenes: number };
   training: { epochs: number; bestEpoch: number; validationSegmentF1: number; seconds: number; batchSize: number; learningRate: number; patchFraction: number; augment?: AugmentOptions | false };
   /** Scores on the test split with the model's rule; `sharedRule`: the micro F1s with one on/off for every class. */
@@ -42,6 +42,8 @@ export interface TrainSedOptions {
   patchFraction: number;
   /** Augment training patches (augment.ts); false trains on the patches as they are. */
   augment?: AugmentOptions | false;
+  /** Default: SED_ARCHITECTURE. */
+  architecture?: SedArchitecture;
   onLoad?: (done: number, total: number, what: string) => void;
   onProgress?: (p: TrainProgress) => void;
 }
@@ -122,7 +124,8 @@ export async function trainSed(options: TrainSedOptions): Promise<SedMetadata> {
   const validation = toPatches(train.scenes.filter((_, i) => validationIds.has(i)), train.annotations, labels, frontEnd);
 
   const augment = options.augment === undefined ? AUGMENT_DEFAULTS : options.augment;
-  const model = buildSedModel(frontEnd, labels.length, options.seed);
+  const architecture = options.architecture ?? SED_ARCHITECTURE;
+  const model = buildSedModel(frontEnd, labels.length, options.seed, architecture);
   model.compile({ optimizer: tf.train.adam(options.learningRate), loss: "binaryCrossentropy" });
   let best = { f1: -1, epoch: 0, weights: [] as tf.Tensor[] };
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
@@ -142,7 +145,7 @@ export async function trainSed(options: TrainSedOptions): Promise<SedMetadata> {
   const eventRule = tuneEventRule(model, validation, labels, frontEnd);
 
   const metadata: SedMetadata = {
-    kind: "moodwire-sed", classes: labels, frontEnd, eventRule, architecture: SED_ARCHITECTURE,
+    kind: "moodwire-sed", classes: labels, frontEnd, eventRule, architecture,
     corpus: { seed: corpusInfo.seed ?? null, trainScenes: train.scenes.length, testScenes: 0 },
     training: { epochs: options.epochs, bestEpoch: best.epoch, validationSegmentF1: best.f1, seconds: Math.round((Date.now() - started) / 1000), batchSize: options.batchSize, learningRate: options.learningRate, patchFraction: options.patchFraction, augment },
   };
