@@ -53,8 +53,14 @@ export const REHEARSAL_SIZE = { perClass: 40, empty: 60 };
 
 export const TRAIN_DEFAULTS = { epochs: 16, batchSize: 32, learningRate: 1e-3, seed: 1, patchFraction: 0.5 };
 
+/**
+ * Rewrites a batch's labels from its patches as the model will see them (after augmentation):
+ * `learn` gives the old classes the base model's outputs on exactly those patches.
+ */
+export type Relabel = (x: Float32Array, y: Float32Array, count: number) => void;
+
 /** One pass over `order` in mini-batches, each patch augmented if `augment` is given; returns the mean loss. */
-export async function trainEpoch(model: tf.LayersModel, set: PatchSet, order: number[], batchSize: number, f: SedFrontEnd, onBatch?: (batch: number, batches: number, loss: number) => void, augment?: { random: Random; options: AugmentOptions }): Promise<number> {
+export async function trainEpoch(model: tf.LayersModel, set: PatchSet, order: number[], batchSize: number, f: SedFrontEnd, onBatch?: (batch: number, batches: number, loss: number) => void, augment?: { random: Random; options: AugmentOptions }, relabel?: Relabel): Promise<number> {
   const size = f.patchFrames * f.nMels, classes = set.y.length / set.count;
   const xb = new Float32Array(batchSize * size), yb = new Float32Array(batchSize * classes);
   const batches = Math.ceil(order.length / batchSize);
@@ -66,6 +72,7 @@ export async function trainEpoch(model: tf.LayersModel, set: PatchSet, order: nu
       xb.set(set.x.subarray(id * size, (id + 1) * size), i * size);
       yb.set(set.y.subarray(id * classes, (id + 1) * classes), i * classes);
     });
+    relabel?.(xb, yb, ids.length);
     const xs = tf.tensor4d(xb.subarray(0, ids.length * size), [ids.length, f.patchFrames, f.nMels, 1]);
     const ys = tf.tensor2d(yb.subarray(0, ids.length * classes), [ids.length, classes]);
     const loss = (await model.trainOnBatch(xs, ys)) as number;
