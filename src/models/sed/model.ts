@@ -22,7 +22,7 @@ export interface SedArchitecture {
   /** "centred" adds a second input channel, the window with each band's mean removed ("raw", or no field: one channel). */
   view?: "raw" | "centred";
 }
-export const SED_ARCHITECTURE: SedArchitecture = { filters: [16, 32, 32], hidden: 64, dropout: 0.3 };
+export const SED_ARCHITECTURE: SedArchitecture = { filters: [16, 32, 32], hidden: 64, dropout: 0.3, pooling: "time", view: "centred" };
 
 /**
  * The network's two views of a window: the log-mel as it is, and each band minus its mean
