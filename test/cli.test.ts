@@ -81,6 +81,8 @@ describe("moodwire analyze", () => {
     [["frobnicate"], /unknown command "frobnicate"/],
     [["corpus", "sed", "--out", "/tmp/never-written", "--new-class", "tambourine", "--new-class-split", "take"], /^moodwire: --new-class-split must be source or recording, not "take"\n$/],
     [["corpus", "sed", "--out", "/tmp/never-written", "--new-class", "tambourine", "--negatives", "tambourine"], /^moodwire: negative clips must be of a base class \(.*\), not "tambourine"\n$/],
+    [["train", "sed", "--corpus", "/tmp/never-read", "--out", "/tmp/never-written", "--view", "mel"], /^moodwire: --view must be one of raw, centred, got "mel"\n$/],
+    [["train", "sed", "--corpus", "/tmp/never-read", "--out", "/tmp/never-written", "--pooling", "avg"], /^moodwire: --pooling must be one of flatten, time, got "avg"\n$/],
   ])("fails with one clear line and exit 2: %j", async (argv, message) => {
     const { code, stderr, stdout } = await moodwire(argv);
     expect(code).toBe(2);
