@@ -28,8 +28,8 @@ export const EVENT_RULE: EventRule = { on: 0.5, off: 0.3, minDuration: 0.25, max
 
 /** Each frame's onset strength (the log-mel's rise), for moving onsets to attacks (onsets.ts). */
 export interface RiseSource {
-  /** Frame k's rise, NaN where unknown. */
-  riseAt(frame: number): number;
+  /** Frame k's rise, NaN where unknown (a plain function: the tracker passes it on as it is). */
+  riseAt: (frame: number) => number;
   timing: FrameTiming;
 }
 
@@ -128,8 +128,7 @@ export class EventTracker {
   private attack(s: ClassState): number {
     const onset = s.start * this.hopSeconds, search = this.rule.onsetSearch;
     if (!this.rises || !search) return onset;
-    const rises = this.rises;
-    const attack = sharpestRise((k) => rises.riseAt(k), onset, search, rises.timing);
+    const attack = sharpestRise(this.rises.riseAt, onset, search, this.rises.timing);
     return Math.max(0, Math.min(attack, (s.lastOn + 1) * this.hopSeconds - 0.01));
   }
 }

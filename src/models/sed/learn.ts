@@ -20,8 +20,9 @@
 // (0.602). The base answers on each batch after augmentation, the very patches the learner
 // sees: labels taken from the patches before augmentation asked the old classes to answer
 // a pitch-shifted or mixed patch as the base answered the plain one, and with the two-view,
-// time-pooled base that cost 0.094 old-class F1 (alarm 0.76 -> 0.40) instead of 0.028. "Simple transfer", the comparison, fine-tunes one copy of the base with an N+1
-// output on the same data.
+// time-pooled base that cost 0.094 old-class F1 (alarm 0.76 -> 0.40) instead of 0.028.
+// "Simple transfer", the comparison, fine-tunes one copy of the base with an N+1 output on
+// the same data.
 //
 // A performer can also give clips of what the new sound is NOT (--negatives: the glass and
 // bells beside a tambourine): they are mixed in the same way with the new class off, so the
@@ -167,17 +168,13 @@ function copyWeights(from: tf.LayersModel, to: tf.LayersModel, prefix: string, s
   }
 }
 
-/** Batch norm that never uses batch statistics nor updates its moving averages (its scale and shift may still learn). */
-function keepStatistics(layer: tf.layers.Layer): void {
-  if (layer.getClassName() !== "BatchNormalization") return;
-  const call = layer.call.bind(layer);
-  layer.call = (inputs, kwargs) => call(inputs, { ...kwargs, training: false });
-}
-
-/** Frozen for real: no weight learns and batch norm keeps the base's statistics. */
+/** Batch norm that never uses batch statistics nor updates its moving averages: frozen for real. */
 function freeze(layer: tf.layers.Layer): void {
   layer.trainable = false;
-  keepStatistics(layer);
+  if (layer.getClassName() === "BatchNormalization") {
+    const call = layer.call.bind(layer);
+    layer.call = (inputs, kwargs) => call(inputs, { ...kwargs, training: false });
+  }
 }
 
 /** N+1 logits initialised from the base's N; the new class starts "off" (zero weights, bias -3). */
