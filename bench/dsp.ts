@@ -11,6 +11,7 @@ import { FeatureExtractor, frameCount } from "../src/dsp/kernels.ts";
 import { analyzeSignalInWorklet } from "../src/worklet/analysis-node.ts";
 import { PlainTsAnalyzer } from "./peers/plain-ts.ts";
 import { benchSignal } from "./signal.ts";
+import { percentile } from "./stats.ts";
 
 const require = createRequire(import.meta.url);
 const { values } = parseArgs({ options: { json: { type: "boolean" }, seconds: { type: "string", default: "60" }, runs: { type: "string", default: "5" } } });
@@ -110,9 +111,8 @@ const mw = results[0]!;
 
 log("worklet: rendering the signal offline through the AudioWorklet, timing process()...");
 const render = await analyzeSignalInWorklet(signal, { sampleRate: SR }, { measure: true });
-const d = Float64Array.from(render.durations!).sort();
-const pct = (p: number) => d[Math.min(d.length - 1, Math.floor(p * d.length))]!;
-const quantum = { p50: pct(0.5), p99: pct(0.99), max: d[d.length - 1]!, quanta: d.length };
+const d = render.durations!;
+const quantum = { p50: percentile(d, 0.5), p99: percentile(d, 0.99), max: d.reduce((a, b) => Math.max(a, b), -Infinity), quanta: d.length };
 
 log("audio-thread allocations: driving process() directly with the heap measured...");
 const probe = JSON.parse(execFileSync(process.execPath, ["--expose-gc", fileURLToPath(new URL("./alloc-probe.ts", import.meta.url))], { encoding: "utf8" }));

@@ -19,16 +19,13 @@ import { MidiOut } from "../src/bridges/midi-out.ts";
 import { OscOut } from "../src/bridges/osc-out.ts";
 import { FaceInput } from "../src/face/face-input.ts";
 import { MappingEngine } from "../src/mapping/engine.ts";
+import { percentile } from "./stats.ts";
 
 const osc = createRequire(import.meta.url)("osc") as { writePacket(p: unknown): Uint8Array; readPacket(d: Uint8Array, o: unknown): { address: string; args: number[] }; timeTag(s: number): unknown };
 const { values } = parseArgs({ options: { json: { type: "boolean" }, seconds: { type: "string", default: "60" } } });
 const seconds = Number(values.seconds);
 const log = (s: string) => { if (!values.json) process.stderr.write(s + "\n"); };
 
-function pct(a: number[], p: number): number {
-  const s = Float64Array.from(a).sort();
-  return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))]! : NaN;
-}
 
 async function run(rate: number) {
   const receiver = createSocket({ type: "udp4", recvBufferSize: 4 << 20 });
@@ -101,9 +98,9 @@ async function run(rate: number) {
   sender.close(); receiver.close(); midi.close(); await face.close(); await out.close();
   return {
     rate, bundles: total, received_by_moodwire: face.packets, dropped: total - face.packets,
-    osc_out: { p50_ms: pct(oscLatency, 0.5), p99_ms: pct(oscLatency, 0.99), sent: oscLatency.length },
-    round_trip: { p50_ms: pct(latency, 0.5), p99_ms: pct(latency, 0.99), delivered: latency.length },
-    midi_file: { p50_ms: pct(midiLatency, 0.5), p99_ms: pct(midiLatency, 0.99), messages: midiLatency.length },
+    osc_out: { p50_ms: percentile(oscLatency, 0.5), p99_ms: percentile(oscLatency, 0.99), sent: oscLatency.length },
+    round_trip: { p50_ms: percentile(latency, 0.5), p99_ms: percentile(latency, 0.99), delivered: latency.length },
+    midi_file: { p50_ms: percentile(midiLatency, 0.5), p99_ms: percentile(midiLatency, 0.99), messages: midiLatency.length },
   };
 }
 

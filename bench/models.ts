@@ -1,4 +1,5 @@
 // npm run bench:models [-- --json] [--quick] [--only sed|emotion]
+// Every timing is taken in three rounds and reported as the median round and the range.
 // The SED model on tfjs-wasm, one core: inference latency (batch 1, one 1 s window, as the
 // live detector runs it), training time per epoch (the default corpus' 197 batches of 32,
 // timed on 40 batches), `learn` time for 10 clips, model size; then the thesis' Table 3.1:
@@ -28,10 +29,12 @@ import { DEFAULT_EMOTION_MODEL } from "../src/cli/emotion.ts";
 import { buildEmotionCorpus } from "../src/models/emotion/corpus.ts";
 import { EmotionTracker } from "../src/models/emotion/tracker.ts";
 import type { EmotionMetadata } from "../src/models/emotion/train.ts";
+import { formatLatency, latencyRounds, spread } from "./stats.ts";
 
 const { values } = parseArgs({ options: { json: { type: "boolean" }, quick: { type: "boolean" }, only: { type: "string" } } });
 const log = (s: string) => { if (!values.json) process.stderr.write(s + "\n"); };
-const pct = (a: number[], p: number) => { const s = Float64Array.from(a).sort(); return s[Math.min(s.length - 1, Math.floor(p * s.length))]!; };
+// Every latency is measured in ROUNDS rounds and reported as the median round and the range.
+const ROUNDS = 3;
 
 await loadTf();
 const results: Record<string, unknown> = {};
@@ -46,13 +49,18 @@ async function benchSed() {
   // Inference, batch 1.
   const window = new Float32Array(f.patchFrames * f.nMels).map((_, i) => Math.sin(i) * 0.5);
   for (let i = 0; i < 50; i++) tf.tidy(() => (model.predict(tf.tensor4d(window, [1, f.patchFrames, f.nMels, 1])) as tf.Tensor).dataSync());
-  const latency: number[] = [];
-  for (let i = 0; i < (values.quick ? 200 : 2000); i++) {
-    const t = performance.now();
-    tf.tidy(() => (model.predict(tf.tensor4d(window, [1, f.patchFrames, f.nMels, 1])) as tf.Tensor).dataSync());
-    latency.push(performance.now() - t);
+  const inferenceRounds: number[][] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const latency: number[] = [];
+    for (let i = 0; i < (values.quick ? 200 : 2000); i++) {
+      const t = performance.now();
+      tf.tidy(() => (model.predict(tf.tensor4d(window, [1, f.patchFrames, f.nMels, 1])) as tf.Tensor).dataSync());
+      latency.push(performance.now() - t);
+    }
+    inferenceRounds.push(latency);
   }
-  log(`SED inference (batch 1): p50 ${pct(latency, 0.5).toFixed(2)} ms, p99 ${pct(latency, 0.99).toFixed(2)} ms`);
+  const inference = latencyRounds(inferenceRounds);
+  log(`SED inference (batch 1): ${formatLatency(inference)}`);
 
   // Training speed: 40 batches of 32 random patches through a fresh model.
   const fresh = buildSedModel(f, metadata.classes.length, 1, metadata.architecture);
@@ -60,10 +68,14 @@ async function benchSed() {
   const n = 40 * 32, size = f.patchFrames * f.nMels, c = metadata.classes.length;
   const set = { x: new Float32Array(n * size).map(() => Math.random() * 2 - 1), y: new Float32Array(n * c).map(() => (Math.random() < 0.1 ? 1 : 0)), count: n, files: [], annotations: [] };
   await trainEpoch(fresh, set, Array.from({ length: 64 }, (_, i) => i), 32, f); // warm-up
-  let t = performance.now();
-  await trainEpoch(fresh, set, Array.from({ length: n }, (_, i) => i), 32, f);
-  const perBatch = (performance.now() - t) / 40;
-  log(`training: ${perBatch.toFixed(0)} ms per batch of 32 -> ${(perBatch * 197 / 1000).toFixed(0)} s per epoch of the default corpus (197 batches)`);
+  const batchTimes: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const t = performance.now();
+    await trainEpoch(fresh, set, Array.from({ length: n }, (_, i) => i), 32, f);
+    batchTimes.push((performance.now() - t) / 40);
+  }
+  const perBatch = spread(batchTimes);
+  log(`training: ${perBatch.median.toFixed(0)} ms per batch of 32 (${perBatch.min.toFixed(0)}-${perBatch.max.toFixed(0)} over ${ROUNDS} rounds of 40) -> ${(perBatch.median * 197 / 1000).toFixed(0)} s per epoch of the default corpus (197 batches)`);
   fresh.dispose();
 
   const modelBytes = statSync(join(DEFAULT_SED_MODEL, "weights.bin")).size;
@@ -119,8 +131,8 @@ async function benchSed() {
 
 
   const result = {
-  inference: { p50Ms: pct(latency, 0.5), p99Ms: pct(latency, 0.99) },
-  training: { msPerBatch32: perBatch, secondsPerEpoch: (perBatch * 197) / 1000 },
+  inference,
+  training: { msPerBatch32: perBatch, secondsPerEpoch: (perBatch.median * 197) / 1000 },
   size: { weightsBytes: modelBytes, modelJsonBytes: jsonBytes, rehearsalBytes },
   learn: table,
   shippedScores: { segmentF1: metadata.evaluation?.scores.segment.micro.f1, eventF1: metadata.evaluation?.scores.event.micro.f1 },
@@ -138,31 +150,41 @@ async function benchEmotion() {
   const { model, metadata } = await loadModel<EmotionMetadata>(DEFAULT_EMOTION_MODEL);
   const f = metadata.frontEnd;
   const tracker = new EmotionTracker(model, metadata);
-  const update: number[] = [];
+  let update: number[] = [];
   let started = 0;
   tracker.onUpdate(() => update.push(performance.now() - started));
   // 8,000 samples (0.5 s) per push: each push completes exactly one update, whose time is
-  // the feature extraction of 0.5 s plus the window and the model.
+  // the feature extraction of 0.5 s plus the window and the model. The first 20 warm up.
   const second = new Float32Array(f.sampleRate / 2).map((_, i) => 0.3 * Math.sin(i / 7) * Math.sin(i / 3000));
-  for (let i = 0; i < (values.quick ? 100 : 1000); i++) { started = performance.now(); tracker.pushAudio(second); }
-  const warm = update.slice(20);
-  log(`emotion update (0.5 s of audio -> valence/arousal): p50 ${pct(warm, 0.5).toFixed(2)} ms, p99 ${pct(warm, 0.99).toFixed(2)} ms`);
+  const updates = values.quick ? 100 : 1000, batchRounds: number[][] = [];
+  for (let round = -1; round < ROUNDS; round++) {
+    update = [];
+    for (let i = 0; i < (round < 0 ? 20 : updates); i++) { started = performance.now(); tracker.pushAudio(second); }
+    if (round >= 0) batchRounds.push(update);
+  }
+  const batch = latencyRounds(batchRounds);
+  log(`emotion update (0.5 s of audio -> valence/arousal): ${formatLatency(batch)}`);
   // Live, the engine hands the pipeline blocks of 1024 samples at its own rate (48 kHz here)
   // and the kernels analyse each frame as it completes, so the update tick itself costs
   // the window and the model plus that one block: time the push that produces an update.
-  const liveRate = 48000, live = new EmotionTracker(model, metadata, { inputRate: liveRate }), tick: number[] = [];
+  const liveRate = 48000, live = new EmotionTracker(model, metadata, { inputRate: liveRate }), tickRounds: number[][] = [];
   let pushStarted = 0, updated = false;
   live.onUpdate(() => { updated = true; });
   const block = new Float32Array(1024);
-  for (let i = 0, at = 0; tick.length < (values.quick ? 100 : 1000); i++) {
-    for (let j = 0; j < block.length; j++, at++) block[j] = 0.3 * Math.sin(at / 21) * Math.sin(at / 9000);
-    updated = false;
-    pushStarted = performance.now();
-    live.pushAudio(block);
-    if (updated) tick.push(performance.now() - pushStarted);
+  let at = 0;
+  for (let round = -1; round < ROUNDS; round++) {
+    const tick: number[] = [];
+    while (tick.length < (round < 0 ? 20 : updates)) {
+      for (let j = 0; j < block.length; j++, at++) block[j] = 0.3 * Math.sin(at / 21) * Math.sin(at / 9000);
+      updated = false;
+      pushStarted = performance.now();
+      live.pushAudio(block);
+      if (updated) tick.push(performance.now() - pushStarted);
+    }
+    if (round >= 0) tickRounds.push(tick);
   }
-  const warmTick = tick.slice(20);
-  log(`emotion update tick, live (1024-sample blocks at 48 kHz; that block + window + model): p50 ${pct(warmTick, 0.5).toFixed(2)} ms, p99 ${pct(warmTick, 0.99).toFixed(2)} ms over ${warmTick.length} updates`);
+  const liveTick = latencyRounds(tickRounds);
+  log(`emotion update tick, live (1024-sample blocks at 48 kHz; that block + window + model): ${formatLatency(liveTick)}, ${updates} updates each`);
   const dir = mkdtempSync(join(tmpdir(), "moodwire-bench-emotion-"));
   let renderSeconds = 0;
   try {
@@ -176,5 +198,5 @@ async function benchEmotion() {
   log(`emotion corpus: ${pieces} pieces of 30 s composed and rendered in ${renderSeconds.toFixed(1)} s (${((pieces * 30) / renderSeconds).toFixed(0)}x real time)`);
   const bytes = statSync(join(DEFAULT_EMOTION_MODEL, "weights.bin")).size;
   log(`emotion model size: weights ${(bytes / 1024).toFixed(0)} KiB`);
-  return { updateMs: { p50: pct(warm, 0.5), p99: pct(warm, 0.99) }, liveTickMs: { p50: pct(warmTick, 0.5), p99: pct(warmTick, 0.99) }, corpusRealTime: (pieces * 30) / renderSeconds, weightsBytes: bytes, scores: metadata.evaluation };
+  return { updateMs: batch, liveTickMs: liveTick, corpusRealTime: (pieces * 30) / renderSeconds, weightsBytes: bytes, scores: metadata.evaluation };
 }

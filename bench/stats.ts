@@ -1,0 +1,32 @@
+// Percentiles of timings, and their spread over repeated rounds. This VM's timings move
+// by up to 2x between runs of an unchanged model, so a latency is measured in several
+// rounds and reported as the median round with the range beside it: one number alone
+// cannot tell a change in the code from a busy neighbour.
+
+/** The p-quantile (0..1) of the values, nearest rank; NaN when there are none. */
+export function percentile(values: ArrayLike<number>, p: number): number {
+  const sorted = Float64Array.from(values).sort();
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN;
+}
+
+/** A statistic over rounds: the median round's value and the lowest and highest. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export function spread(values: number[]): Spread {
+  return { median: percentile(values, 0.5), min: Math.min(...values), max: Math.max(...values) };
+}
+
+/** p50 and p99 of each round of latencies, summarised over the rounds. */
+export function latencyRounds(rounds: number[][]): { p50: Spread; p99: Spread; rounds: number } {
+  return { p50: spread(rounds.map((r) => percentile(r, 0.5))), p99: spread(rounds.map((r) => percentile(r, 0.99))), rounds: rounds.length };
+}
+
+/** "p50 1.70 ms (1.62-1.81), p99 3.38 ms (2.90-3.52) over 3 rounds". */
+export function formatLatency(l: { p50: Spread; p99: Spread; rounds: number }): string {
+  const one = (s: Spread) => `${s.median.toFixed(2)} ms${l.rounds > 1 ? ` (${s.min.toFixed(2)}-${s.max.toFixed(2)})` : ""}`;
+  return `p50 ${one(l.p50)}, p99 ${one(l.p99)}${l.rounds > 1 ? ` over ${l.rounds} rounds` : ""}`;
+}
