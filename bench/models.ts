@@ -1,4 +1,4 @@
-// npm run bench:models [-- --json] [--quick] [--only sed|emotion]
+// npm run bench:models [-- --json] [--quick] [--only sed|emotion] [--learn-seeds N (3; --quick 1)]
 // Every timing is taken in three rounds and reported as the median round and the range.
 // The SED model on tfjs-wasm, one core: inference latency (batch 1, one 1 s window, as the
 // live detector runs it), training time per epoch (the default corpus' 197 batches of 32,
@@ -29,9 +29,9 @@ import { DEFAULT_EMOTION_MODEL } from "../src/cli/emotion.ts";
 import { buildEmotionCorpus } from "../src/models/emotion/corpus.ts";
 import { EmotionTracker } from "../src/models/emotion/tracker.ts";
 import type { EmotionMetadata } from "../src/models/emotion/train.ts";
-import { formatLatency, latencyRounds, spread } from "./stats.ts";
+import { formatLatency, latencyRounds, spread, type Spread } from "./stats.ts";
 
-const { values } = parseArgs({ options: { json: { type: "boolean" }, quick: { type: "boolean" }, only: { type: "string" } } });
+const { values } = parseArgs({ options: { json: { type: "boolean" }, quick: { type: "boolean" }, only: { type: "string" }, "learn-seeds": { type: "string" } } });
 const log = (s: string) => { if (!values.json) process.stderr.write(s + "\n"); };
 // Every latency is measured in ROUNDS rounds and reported as the median round and the range.
 const ROUNDS = 3;
@@ -97,7 +97,12 @@ async function benchSed() {
     { label: "tambourine", split: "source", mode: "adapter", distill: true, negatives: true },
     { label: "tambourine", split: "recording", mode: "adapter", distill: true },
   ];
-  const table: { label: string; split: NewClassSplit; mode: string; negatives: boolean; oldLabels: string; baseOldF1: number; oldF1: number; newF1: number; newPrecision: number; newRecall: number; seconds: number }[] = [];
+  // One learn run's scores move by a few hundredths with its seed (the mixtures, their
+  // augmentation and the batch order), more than most settings differ, so every row is
+  // learned with --learn-seeds seeds (3; --quick: 1) and reported as the mean with the range.
+  const seeds = Array.from({ length: Number(values["learn-seeds"] ?? (values.quick ? 1 : 3)) }, (_, i) => i + 1);
+  type Run = { seed: number; oldF1: number; drop: number; newF1: number; newPrecision: number; newRecall: number; seconds: number };
+  const table: { label: string; split: NewClassSplit; mode: string; negatives: boolean; oldLabels: string; baseOldF1: number; runs: Run[]; drop: Spread; newF1: Spread; newPrecision: number; newRecall: number; seconds: number }[] = [];
   try {
     const old = metadata.classes;
     for (const key of [...new Set(cases.map((c) => `${c.label}/${c.split}`))]) {
@@ -110,37 +115,43 @@ async function benchSed() {
       const baseOldF1 = segmentF1(model, toPatches(test.scenes, test.annotations, old, f), old, f, metadata.eventRule).segment.micro.f1;
       log(`base model, old classes: segment F1 ${baseOldF1.toFixed(3)}`);
       for (const c of cases.filter((k) => k.label === label && k.split === split)) {
-        const out = join(dir, `learned-${label}-${split}-${c.mode}-${c.distill}-${c.negatives ?? false}`);
-        const started = performance.now();
-        await learnNewClass({ ...LEARN_DEFAULTS, base: DEFAULT_SED_MODEL, label, examples: join(scenes, `new-class/${label}`), negatives: c.negatives ? join(scenes, `new-class/not-${label}`) : undefined, out, mode: c.mode, distill: c.distill });
-        const seconds = (performance.now() - started) / 1000;
-        const learned = await loadModel<SedMetadata>(out);
-        const scores = segmentF1(learned.model, patches, [...old, label], f, learned.metadata.eventRule).segment;
-        const sum = (k: "tp" | "fp" | "fn") => old.reduce((a, l) => a + scores.classes[l]!.counts[k], 0);
-        const oldF1 = (2 * sum("tp")) / (2 * sum("tp") + sum("fp") + sum("fn"));
-        const n = scores.classes[label]!;
-        const row = { label, split, mode: c.mode, negatives: c.negatives ?? false, oldLabels: c.distill ? "base outputs" : "rehearsal labels", baseOldF1, oldF1, newF1: n.f1, newPrecision: n.precision, newRecall: n.recall, seconds };
-        table.push(row);
-        log(`${label} (split by ${split}), ${c.mode}${row.negatives ? ` + not-this clips (${negativesOf[label]!.join(", ")})` : ""}, old classes from ${row.oldLabels}: learned in ${seconds.toFixed(0)} s; old classes F1 ${oldF1.toFixed(3)} (was ${baseOldF1.toFixed(3)}), ${label} F1 ${n.f1.toFixed(3)}`);
-        learned.model.dispose();
+        const oldLabels = c.distill ? "base outputs" : "rehearsal labels", runs: Run[] = [];
+        for (const seed of seeds) {
+          const out = join(dir, `learned-${label}-${split}-${c.mode}-${c.distill}-${c.negatives ?? false}-${seed}`);
+          const started = performance.now();
+          await learnNewClass({ ...LEARN_DEFAULTS, base: DEFAULT_SED_MODEL, label, examples: join(scenes, `new-class/${label}`), negatives: c.negatives ? join(scenes, `new-class/not-${label}`) : undefined, out, mode: c.mode, distill: c.distill, seed });
+          const seconds = (performance.now() - started) / 1000;
+          const learned = await loadModel<SedMetadata>(out);
+          const scores = segmentF1(learned.model, patches, [...old, label], f, learned.metadata.eventRule).segment;
+          const sum = (k: "tp" | "fp" | "fn") => old.reduce((a, l) => a + scores.classes[l]!.counts[k], 0);
+          const oldF1 = (2 * sum("tp")) / (2 * sum("tp") + sum("fp") + sum("fn"));
+          const n = scores.classes[label]!;
+          runs.push({ seed, oldF1, drop: baseOldF1 - oldF1, newF1: n.f1, newPrecision: n.precision, newRecall: n.recall, seconds });
+          log(`${label} (split by ${split}), ${c.mode}${c.negatives ? ` + not-this clips (${negativesOf[label]!.join(", ")})` : ""}, old classes from ${oldLabels}, seed ${seed}: learned in ${seconds.toFixed(0)} s; old classes F1 ${oldF1.toFixed(3)} (was ${baseOldF1.toFixed(3)}), ${label} F1 ${n.f1.toFixed(3)}`);
+          learned.model.dispose();
+          rmSync(out, { recursive: true, force: true });
+        }
+        const mean = (k: keyof Run) => runs.reduce((a, r) => a + r[k], 0) / runs.length;
+        table.push({ label, split, mode: c.mode, negatives: c.negatives ?? false, oldLabels, baseOldF1, runs, drop: spread(runs.map((r) => r.drop)), newF1: spread(runs.map((r) => r.newF1)), newPrecision: mean("newPrecision"), newRecall: mean("newRecall"), seconds: mean("seconds") });
       }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 
-
   const result = {
-  inference,
-  training: { msPerBatch32: perBatch, secondsPerEpoch: (perBatch.median * 197) / 1000 },
-  size: { weightsBytes: modelBytes, modelJsonBytes: jsonBytes, rehearsalBytes },
-  learn: table,
-  shippedScores: { segmentF1: metadata.evaluation?.scores.segment.micro.f1, eventF1: metadata.evaluation?.scores.event.micro.f1 },
-};
+    inference,
+    training: { msPerBatch32: perBatch, secondsPerEpoch: (perBatch.median * 197) / 1000 },
+    size: { weightsBytes: modelBytes, modelJsonBytes: jsonBytes, rehearsalBytes },
+    learn: table,
+    shippedScores: { segmentF1: metadata.evaluation?.scores.segment.micro.f1, eventF1: metadata.evaluation?.scores.event.micro.f1 },
+  };
   if (!values.json) {
-    log("\n| new class, 10 clips | test sounds | method | old classes learn | old F1 before | after | drop | new class F1 (P / R) | time |");
+    const range = (v: Spread) => (seeds.length > 1 ? ` (${v.min.toFixed(3)} to ${v.max.toFixed(3)})` : "");
+    log(`\nmean over learn seeds ${seeds.join(", ")}, range in brackets:`);
+    log("| new class, 10 clips | test sounds | method | old classes learn | old F1 before | drop | new class F1 | P / R | time |");
     log("|---|---|---|---|---:|---:|---:|---:|---:|");
-    for (const r of table) log(`| ${r.label} | ${r.split === "source" ? "other sources" : "same sources, other recordings"} | ${r.mode === "adapter" ? "neural adapter" : "simple transfer"}${r.negatives ? ` + ${negativesOf[r.label]!.length * NEGATIVE_EXAMPLES} "not this" clips (${negativesOf[r.label]!.join(", ")})` : ""} | ${r.oldLabels} | ${r.baseOldF1.toFixed(3)} | ${r.oldF1.toFixed(3)} | ${(r.baseOldF1 - r.oldF1).toFixed(3)} | ${r.newF1.toFixed(3)} (${r.newPrecision.toFixed(2)} / ${r.newRecall.toFixed(2)}) | ${r.seconds.toFixed(0)} s |`);
+    for (const r of table) log(`| ${r.label} | ${r.split === "source" ? "other sources" : "same sources, other recordings"} | ${r.mode === "adapter" ? "neural adapter" : "simple transfer"}${r.negatives ? ` + ${negativesOf[r.label]!.length * NEGATIVE_EXAMPLES} "not this" clips (${negativesOf[r.label]!.join(", ")})` : ""} | ${r.oldLabels} | ${r.baseOldF1.toFixed(3)} | ${r.drop.mean.toFixed(3)}${range(r.drop)} | ${r.newF1.mean.toFixed(3)}${range(r.newF1)} | ${r.newPrecision.toFixed(2)} / ${r.newRecall.toFixed(2)} | ${r.seconds.toFixed(0)} s |`);
 }
   return result;
 }

@@ -9,15 +9,16 @@ export function percentile(values: ArrayLike<number>, p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN;
 }
 
-/** A statistic over rounds: the median round's value and the lowest and highest. */
+/** A statistic over rounds or seeds: their median and mean, and the lowest and highest. */
 export interface Spread {
   median: number;
+  mean: number;
   min: number;
   max: number;
 }
 
 export function spread(values: number[]): Spread {
-  return { median: percentile(values, 0.5), min: Math.min(...values), max: Math.max(...values) };
+  return { median: percentile(values, 0.5), mean: values.reduce((a, v) => a + v, 0) / values.length, min: Math.min(...values), max: Math.max(...values) };
 }
 
 /** p50 and p99 of each round of latencies, summarised over the rounds. */

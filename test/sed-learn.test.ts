@@ -56,11 +56,12 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
     const { model: base, metadata } = await loadModel<SedMetadata>(DEFAULT_SED_MODEL);
     const f = metadata.frontEnd, classes = metadata.classes.length;
     const out = join(dir, "learned");
-    const learned = await learnNewClass({ base: DEFAULT_SED_MODEL, label: "whistle", examples: join(dir, "train"), out, mode: "adapter", epochs: 4, mixesPerExample: 20, learningRate: 1e-3, seed: 3 });
+    const learned = await learnNewClass({ base: DEFAULT_SED_MODEL, label: "whistle", examples: join(dir, "train"), out, mode: "adapter", epochs: 4, mixesPerExample: 20, learningRate: 1e-3, seed: 3, rehearsalCopies: 3 });
     expect(learned.classes).toEqual([...metadata.classes, "whistle"]);
     expect(learned.architecture.adapter).toEqual({ units: 32, learned: "whistle" });
     // The old classes followed the base's outputs, so the base's per-class thresholds still fit them.
     expect(learned.eventRule).toEqual(metadata.eventRule);
+    // Three rehearsal copies keep this CI case short; what was used is recorded.
     expect(learned.learned).toMatchObject({ distill: true, rehearsalCopies: 3 });
 
     const { model } = await loadModel<SedMetadata>(out);
@@ -95,7 +96,7 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
     const { metadata } = await loadModel<SedMetadata>(DEFAULT_SED_MODEL);
     const f = metadata.frontEnd, classes = metadata.classes.length;
     const out = join(dir, "learned-negatives");
-    const learned = await learnNewClass({ base: DEFAULT_SED_MODEL, label: "whistle", examples: join(dir, "train"), negatives: join(dir, "beeps"), out, mode: "adapter", epochs: 4, mixesPerExample: 20, learningRate: 1e-3, seed: 3 });
+    const learned = await learnNewClass({ base: DEFAULT_SED_MODEL, label: "whistle", examples: join(dir, "train"), negatives: join(dir, "beeps"), out, mode: "adapter", epochs: 4, mixesPerExample: 20, learningRate: 1e-3, seed: 3, rehearsalCopies: 3 });
     expect(learned.learned).toMatchObject({ examples: 6, negatives: 4 });
 
     const rehearsal = loadRehearsal(DEFAULT_SED_MODEL);
