@@ -134,13 +134,15 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
     expect(unchanged(2 * (examples.length + negatives.length))).toBe(true);
   });
 
-  it("learn refuses a label the model knows, too few clips and a missing negatives folder, in one line", async () => {
+  it("learn refuses a label the model knows, too few clips, a missing negatives folder and impossible counts, in one line", async () => {
     const few = join(dir, "few");
     writeClips(few, [[0.4, 1500, 3000, 0.5]]);
     for (const [args, message] of [
       [["--label", "clap", "--examples", join(dir, "train")], /already knows "clap"/],
       [["--label", "whistle", "--examples", few], /at least 3/],
       [["--label", "whistle", "--examples", join(dir, "train"), "--negatives", join(dir, "missing")], /cannot read the negative clips folder/],
+      [["--label", "whistle", "--examples", join(dir, "train"), "--rehearsal-copies", "0"], /rehearsal copies must be a whole number >= 1, got 0/],
+      [["--label", "whistle", "--examples", join(dir, "train"), "--epochs", "2.5"], /epochs must be a whole number >= 1, got 2.5/],
     ] as const) {
       const r = await moodwire(["learn", ...args, "--out", join(dir, "x")]);
       expect(r.code).toBe(2);

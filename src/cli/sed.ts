@@ -82,6 +82,8 @@ Options:
   --mode M           adapter (default) or transfer (fine-tune one copy, no adapter)
   --rehearsal-labels the old classes learn the rehearsal set's labels, not the base
                      model's own outputs (what the thesis did; it forgets more)
+  --rehearsal-copies N  copies of the old classes' rehearsal set per epoch (default
+                     ${LEARN_DEFAULTS.rehearsalCopies}); fewer learn faster and forget more
   --epochs N         default ${LEARN_DEFAULTS.epochs}
   --seed N           default ${LEARN_DEFAULTS.seed}`;
 
@@ -199,7 +201,7 @@ export async function runEvalSed(rest: string[]): Promise<number> {
 export async function runLearn(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: {
     base: { type: "string" }, label: { type: "string" }, examples: { type: "string" }, negatives: { type: "string" }, out: { type: "string" },
-    mode: { type: "string" }, epochs: { type: "string" }, seed: { type: "string" }, "rehearsal-labels": { type: "boolean" }, help: { type: "boolean", short: "h" },
+    mode: { type: "string" }, epochs: { type: "string" }, seed: { type: "string" }, "rehearsal-labels": { type: "boolean" }, "rehearsal-copies": { type: "string" }, help: { type: "boolean", short: "h" },
   } });
   if (values.help) { process.stdout.write(LEARN_HELP + "\n"); return 0; }
   if (!values.label || !values.examples) throw new UsageError("learn needs --label NAME and --examples DIR (see moodwire learn --help)");
@@ -214,6 +216,7 @@ export async function runLearn(argv: string[]): Promise<number> {
       mixesPerExample: LEARN_DEFAULTS.mixesPerExample, learningRate: LEARN_DEFAULTS.learningRate,
       seed: parseNumber("seed", values.seed) ?? LEARN_DEFAULTS.seed,
       distill: !values["rehearsal-labels"],
+      rehearsalCopies: parseNumber("rehearsal-copies", values["rehearsal-copies"]) ?? LEARN_DEFAULTS.rehearsalCopies,
       onProgress: (p) => progress((p.epoch - 1) * p.batches + p.batch, p.batches * p.epochs, "learning", `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`),
     });
     process.stderr.write(`moodwire: learned "${values.label}" from ${metadata.learned!.examples} clips${metadata.learned!.negatives ? ` (and ${metadata.learned!.negatives} it must not fire on)` : ""} in ${metadata.learned!.seconds} s; model written to ${out} (classes: ${metadata.classes.join(", ")})\n`);

@@ -214,6 +214,11 @@ export function buildLearner(base: tf.LayersModel, metadata: SedMetadata, mode: 
 
 export async function learnNewClass(options: LearnOptions): Promise<SedMetadata> {
   const started = Date.now();
+  const wholeAtLeast = (name: string, value: number | undefined, least: number) => {
+    if (value !== undefined && !(Number.isInteger(value) && value >= least)) throw new ModelInputError(`${name} must be a whole number >= ${least}, got ${value}`);
+  };
+  wholeAtLeast("epochs", options.epochs, 1);
+  wholeAtLeast("rehearsal copies", options.rehearsalCopies, 1);
   const random = seededRandom(options.seed);
   const { model: base, metadata } = await loadModel<SedMetadata>(options.base);
   if (metadata.kind !== "moodwire-sed") throw new ModelInputError(`${options.base} is not a moodwire SED model`);
