@@ -1,4 +1,4 @@
-// npm run bench:models [-- --json] [--quick] [--only sed|emotion] [--learn-seeds N (3; --quick 1)]
+// npm run bench:models [-- --json] [--quick] [--only sed|emotion] [--learn-seeds N (3; --quick 1; 0: timings only)]
 // Every timing is taken in three rounds and reported as the median round and the range.
 // The SED model on tfjs-wasm, one core: inference latency (batch 1, one 1 s window, as the
 // live detector runs it), training time per epoch (the default corpus' 197 batches of 32,
@@ -105,7 +105,8 @@ async function benchSed() {
   const table: { label: string; split: NewClassSplit; mode: string; negatives: boolean; oldLabels: string; baseOldF1: number; runs: Run[]; drop: Spread; newF1: Spread; newPrecision: number; newRecall: number; seconds: number }[] = [];
   try {
     const old = metadata.classes;
-    for (const key of [...new Set(cases.map((c) => `${c.label}/${c.split}`))]) {
+    // --learn-seeds 0 skips Table 3.1 (the timings alone take a few minutes; the table, an hour).
+    for (const key of seeds.length ? [...new Set(cases.map((c) => `${c.label}/${c.split}`))] : []) {
       const [label, split] = key.split("/") as [string, NewClassSplit];
       log(`building the test scenes with the new class (${label}, split by ${split}) ...`);
       const scenes = join(dir, `${label}-${split}`);
@@ -146,13 +147,13 @@ async function benchSed() {
     learn: table,
     shippedScores: { segmentF1: metadata.evaluation?.scores.segment.micro.f1, eventF1: metadata.evaluation?.scores.event.micro.f1 },
   };
-  if (!values.json) {
+  if (!values.json && table.length) {
     const range = (v: Spread) => (seeds.length > 1 ? ` (${v.min.toFixed(3)} to ${v.max.toFixed(3)})` : "");
     log(`\nmean over learn seeds ${seeds.join(", ")}, range in brackets:`);
     log("| new class, 10 clips | test sounds | method | old classes learn | old F1 before | drop | new class F1 | P / R | time |");
     log("|---|---|---|---|---:|---:|---:|---:|---:|");
     for (const r of table) log(`| ${r.label} | ${r.split === "source" ? "other sources" : "same sources, other recordings"} | ${r.mode === "adapter" ? "neural adapter" : "simple transfer"}${r.negatives ? ` + ${negativesOf[r.label]!.length * NEGATIVE_EXAMPLES} "not this" clips (${negativesOf[r.label]!.join(", ")})` : ""} | ${r.oldLabels} | ${r.baseOldF1.toFixed(3)} | ${r.drop.mean.toFixed(3)}${range(r.drop)} | ${r.newF1.mean.toFixed(3)}${range(r.newF1)} | ${r.newPrecision.toFixed(2)} / ${r.newRecall.toFixed(2)} | ${r.seconds.toFixed(0)} s |`);
-}
+  }
   return result;
 }
 
