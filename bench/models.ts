@@ -29,7 +29,7 @@ import { DEFAULT_EMOTION_MODEL } from "../src/cli/emotion.ts";
 import { buildEmotionCorpus } from "../src/models/emotion/corpus.ts";
 import { EmotionTracker } from "../src/models/emotion/tracker.ts";
 import type { EmotionMetadata } from "../src/models/emotion/train.ts";
-import { formatLatency, latencyRounds, spread, type Spread } from "./stats.ts";
+import { formatLatency, spread, timeRounds, type Spread } from "./stats.ts";
 
 const { values } = parseArgs({ options: { json: { type: "boolean" }, quick: { type: "boolean" }, only: { type: "string" }, "learn-seeds": { type: "string" } } });
 const log = (s: string) => { if (!values.json) process.stderr.write(s + "\n"); };
@@ -48,18 +48,11 @@ async function benchSed() {
 
   // Inference, batch 1.
   const window = new Float32Array(f.patchFrames * f.nMels).map((_, i) => Math.sin(i) * 0.5);
-  for (let i = 0; i < 50; i++) tf.tidy(() => (model.predict(tf.tensor4d(window, [1, f.patchFrames, f.nMels, 1])) as tf.Tensor).dataSync());
-  const inferenceRounds: number[][] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const latency: number[] = [];
-    for (let i = 0; i < (values.quick ? 200 : 2000); i++) {
-      const t = performance.now();
-      tf.tidy(() => (model.predict(tf.tensor4d(window, [1, f.patchFrames, f.nMels, 1])) as tf.Tensor).dataSync());
-      latency.push(performance.now() - t);
-    }
-    inferenceRounds.push(latency);
-  }
-  const inference = latencyRounds(inferenceRounds);
+  const inference = timeRounds(ROUNDS, values.quick ? 200 : 2000, 50, () => {
+    const t = performance.now();
+    tf.tidy(() => (model.predict(tf.tensor4d(window, [1, f.patchFrames, f.nMels, 1])) as tf.Tensor).dataSync());
+    return performance.now() - t;
+  });
   log(`SED inference (batch 1): ${formatLatency(inference)}`);
 
   // Training speed: 40 batches of 32 random patches through a fresh model.
@@ -162,40 +155,34 @@ async function benchEmotion() {
   const { model, metadata } = await loadModel<EmotionMetadata>(DEFAULT_EMOTION_MODEL);
   const f = metadata.frontEnd;
   const tracker = new EmotionTracker(model, metadata);
-  let update: number[] = [];
-  let started = 0;
-  tracker.onUpdate(() => update.push(performance.now() - started));
+  let started = 0, updateMs: number | undefined;
+  tracker.onUpdate(() => { updateMs = performance.now() - started; });
   // 8,000 samples (0.5 s) per push: each push completes exactly one update, whose time is
   // the feature extraction of 0.5 s plus the window and the model. The first 20 warm up.
   const second = new Float32Array(f.sampleRate / 2).map((_, i) => 0.3 * Math.sin(i / 7) * Math.sin(i / 3000));
-  const updates = values.quick ? 100 : 1000, batchRounds: number[][] = [];
-  for (let round = -1; round < ROUNDS; round++) {
-    update = [];
-    for (let i = 0; i < (round < 0 ? 20 : updates); i++) { started = performance.now(); tracker.pushAudio(second); }
-    if (round >= 0) batchRounds.push(update);
-  }
-  const batch = latencyRounds(batchRounds);
+  const updates = values.quick ? 100 : 1000;
+  const batch = timeRounds(ROUNDS, updates, 20, () => {
+    updateMs = undefined;
+    started = performance.now();
+    tracker.pushAudio(second);
+    return updateMs;
+  });
   log(`emotion update (0.5 s of audio -> valence/arousal): ${formatLatency(batch)}`);
   // Live, the engine hands the pipeline blocks of 1024 samples at its own rate (48 kHz here)
   // and the kernels analyse each frame as it completes, so the update tick itself costs
   // the window and the model plus that one block: time the push that produces an update.
-  const liveRate = 48000, live = new EmotionTracker(model, metadata, { inputRate: liveRate }), tickRounds: number[][] = [];
-  let pushStarted = 0, updated = false;
+  const liveRate = 48000, live = new EmotionTracker(model, metadata, { inputRate: liveRate });
+  let updated = false;
   live.onUpdate(() => { updated = true; });
   const block = new Float32Array(1024);
   let at = 0;
-  for (let round = -1; round < ROUNDS; round++) {
-    const tick: number[] = [];
-    while (tick.length < (round < 0 ? 20 : updates)) {
-      for (let j = 0; j < block.length; j++, at++) block[j] = 0.3 * Math.sin(at / 21) * Math.sin(at / 9000);
-      updated = false;
-      pushStarted = performance.now();
-      live.pushAudio(block);
-      if (updated) tick.push(performance.now() - pushStarted);
-    }
-    if (round >= 0) tickRounds.push(tick);
-  }
-  const liveTick = latencyRounds(tickRounds);
+  const liveTick = timeRounds(ROUNDS, updates, 20, () => {
+    for (let j = 0; j < block.length; j++, at++) block[j] = 0.3 * Math.sin(at / 21) * Math.sin(at / 9000);
+    updated = false;
+    const t = performance.now();
+    live.pushAudio(block);
+    return updated ? performance.now() - t : undefined;
+  });
   log(`emotion update tick, live (1024-sample blocks at 48 kHz; that block + window + model): ${formatLatency(liveTick)}, ${updates} updates each`);
   const dir = mkdtempSync(join(tmpdir(), "moodwire-bench-emotion-"));
   let renderSeconds = 0;

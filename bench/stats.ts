@@ -21,6 +21,24 @@ export function spread(values: number[]): Spread {
   return { median: percentile(values, 0.5), mean: values.reduce((a, v) => a + v, 0) / values.length, min: Math.min(...values), max: Math.max(...values) };
 }
 
+/**
+ * Times `rounds` rounds of `perRound` samples, after `warmUp` samples thrown away, and
+ * summarises them. `sample` returns one timing in ms, or undefined when this call produced
+ * nothing to time (a live push that completed no update); those are not counted.
+ */
+export function timeRounds(rounds: number, perRound: number, warmUp: number, sample: () => number | undefined): ReturnType<typeof latencyRounds> {
+  const taken: number[][] = [];
+  for (let round = -1; round < rounds; round++) {
+    const times: number[] = [];
+    while (times.length < (round < 0 ? warmUp : perRound)) {
+      const t = sample();
+      if (t !== undefined) times.push(t);
+    }
+    if (round >= 0) taken.push(times);
+  }
+  return latencyRounds(taken);
+}
+
 /** p50 and p99 of each round of latencies, summarised over the rounds. */
 export function latencyRounds(rounds: number[][]): { p50: Spread; p99: Spread; rounds: number } {
   return { p50: spread(rounds.map((r) => percentile(r, 0.5))), p99: spread(rounds.map((r) => percentile(r, 0.99))), rounds: rounds.length };

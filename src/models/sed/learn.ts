@@ -217,8 +217,9 @@ export async function learnNewClass(options: LearnOptions): Promise<SedMetadata>
   const wholeAtLeast = (name: string, value: number | undefined, least: number) => {
     if (value !== undefined && !(Number.isInteger(value) && value >= least)) throw new ModelInputError(`${name} must be a whole number >= ${least}, got ${value}`);
   };
+  const rehearsalCopies = options.rehearsalCopies ?? LEARN_DEFAULTS.rehearsalCopies, distill = options.distill ?? LEARN_DEFAULTS.distill;
   wholeAtLeast("epochs", options.epochs, 1);
-  wholeAtLeast("rehearsal copies", options.rehearsalCopies, 1);
+  wholeAtLeast("rehearsal copies", rehearsalCopies, 1);
   const random = seededRandom(options.seed);
   const { model: base, metadata } = await loadModel<SedMetadata>(options.base);
   if (metadata.kind !== "moodwire-sed") throw new ModelInputError(`${options.base} is not a moodwire SED model`);
@@ -236,15 +237,15 @@ export async function learnNewClass(options: LearnOptions): Promise<SedMetadata>
   model.compile({ optimizer: tf.train.adam(options.learningRate), loss: "binaryCrossentropy" });
   // The old classes learn the base's outputs on each batch as the learner sees it (after
   // augmentation), so they are asked to answer as the base would on that very patch.
-  const distill: Relabel | undefined = (options.distill ?? LEARN_DEFAULTS.distill)
+  const relabel: Relabel | undefined = distill
     ? (x, y, count) => predictPatches(base, x, 0, count, f).forEach((p, i) => y.set(p, i * (classes + 1)))
     : undefined;
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     // Fresh mixtures every epoch: new positions, gains and backgrounds for each clip.
-    const set = learningSet(rehearsal, examples, options.mixesPerExample, f, random, options.rehearsalCopies ?? LEARN_DEFAULTS.rehearsalCopies, negatives);
+    const set = learningSet(rehearsal, examples, options.mixesPerExample, f, random, rehearsalCopies, negatives);
     await trainEpoch(model, set, shuffled(random, Array.from({ length: set.count }, (_, i) => i)), 32, f,
       (batch, batches, loss) => options.onProgress?.({ epoch, epochs: options.epochs, batch, batches, loss }),
-      augment ? { random, options: augment } : undefined, distill);
+      augment ? { random, options: augment } : undefined, relabel);
   }
   const learned: SedMetadata = {
     ...metadata,
@@ -252,11 +253,11 @@ export async function learnNewClass(options: LearnOptions): Promise<SedMetadata>
     // Following the base's outputs keeps its per-class thresholds fitting the old classes
     // (trained on the rehearsal labels, the shared ones did better); the new class, which
     // has no validation scenes to choose one on, takes the shared on/off.
-    eventRule: (options.distill ?? LEARN_DEFAULTS.distill) ? metadata.eventRule : sharedRule(metadata.eventRule),
+    eventRule: distill ? metadata.eventRule : sharedRule(metadata.eventRule),
     architecture: options.mode === "adapter" ? { ...metadata.architecture, adapter: { units: ADAPTER_UNITS, learned: options.label } } : metadata.architecture,
     training: { ...metadata.training },
     evaluation: undefined,
-    learned: { label: options.label, mode: options.mode, examples: examples.length, negatives: negatives.length, epochs: options.epochs, rehearsalCopies: options.rehearsalCopies ?? LEARN_DEFAULTS.rehearsalCopies, distill: options.distill ?? LEARN_DEFAULTS.distill, seconds: Math.round((Date.now() - started) / 1000), base: options.base },
+    learned: { label: options.label, mode: options.mode, examples: examples.length, negatives: negatives.length, epochs: options.epochs, rehearsalCopies, distill, seconds: Math.round((Date.now() - started) / 1000), base: options.base },
   };
   await saveModel(model, options.out, learned);
   // Rehearse the new class too next time: a few of its mixtures join the set.
