@@ -9,7 +9,7 @@ import { encodeWav } from "../src/audio/wav.ts";
 import { DEFAULT_SED_MODEL } from "../src/cli/sed.ts";
 import { loadModel } from "../src/models/io.ts";
 import { seededRandom } from "../src/models/random.ts";
-import { buildLearner, learningSet, learnNewClass, readExamples } from "../src/models/sed/learn.ts";
+import { buildLearner, calibratedOn, clipsMedian, learnedClassThresholds, LEARNED_ON_RULE, learningSet, learnNewClass, readExamples } from "../src/models/sed/learn.ts";
 import { predictPatches } from "../src/models/sed/predict.ts";
 import { loadRehearsal } from "../src/models/sed/rehearsal.ts";
 import type { SedMetadata } from "../src/models/sed/train.ts";
@@ -59,8 +59,12 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
     const learned = await learnNewClass({ base: DEFAULT_SED_MODEL, label: "whistle", examples: join(dir, "train"), out, mode: "adapter", epochs: 4, mixesPerExample: 20, learningRate: 1e-3, seed: 3, rehearsalCopies: 3 });
     expect(learned.classes).toEqual([...metadata.classes, "whistle"]);
     expect(learned.architecture.adapter).toEqual({ units: 32, learned: "whistle" });
-    // The old classes followed the base's outputs, so the base's per-class thresholds still fit them.
-    expect(learned.eventRule).toEqual(metadata.eventRule);
+    // The old classes followed the base's outputs, so the base's per-class thresholds still fit
+    // them; the new class's is calibrated on its own clips, and what set it is recorded.
+    const { clipsMedian: median, onThreshold } = learned.learned!;
+    expect(median).toBeGreaterThan(0.5); // sure of its own clips after learning
+    expect(onThreshold).toBe(calibratedOn(median!));
+    expect(learned.eventRule).toEqual({ ...metadata.eventRule, classes: { ...metadata.eventRule.classes, whistle: { on: onThreshold, off: expect.closeTo(onThreshold! - 0.2, 9) } } });
     // Three rehearsal copies keep this CI case short; what was used is recorded.
     expect(learned.learned).toMatchObject({ distill: true, rehearsalCopies: 3 });
 
@@ -85,6 +89,11 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
     let moved = 0;
     baseOld.forEach((p, i) => { for (let k = 0; k < classes; k++) moved += Math.abs(learnedOld[i]![k]! - p[k]!) / (classes * baseOld.length); });
     expect(moved).toBeLessThan(0.05);
+    // The median is the learned model's, on mixtures of the clips: recomputed, it is the same;
+    // the untrained learner (new class off) is far below it.
+    const rehearsal = loadRehearsal(DEFAULT_SED_MODEL), clips = await readExamples(join(dir, "train"), f);
+    expect(clipsMedian(model, rehearsal, clips, f, 3)).toBeCloseTo(median!, 3);
+    expect(clipsMedian(untrained, rehearsal, clips, f, 3)).toBeLessThan(0.1);
     for (const m of [base, model, untrained]) m.dispose();
   }, 180_000);
 
@@ -96,8 +105,10 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
     const { metadata } = await loadModel<SedMetadata>(DEFAULT_SED_MODEL);
     const f = metadata.frontEnd, classes = metadata.classes.length;
     const out = join(dir, "learned-negatives");
-    const learned = await learnNewClass({ base: DEFAULT_SED_MODEL, label: "whistle", examples: join(dir, "train"), negatives: join(dir, "beeps"), out, mode: "adapter", epochs: 4, mixesPerExample: 20, learningRate: 1e-3, seed: 3, rehearsalCopies: 3 });
-    expect(learned.learned).toMatchObject({ examples: 6, negatives: 4 });
+    // An on-threshold given (learn --on-threshold) replaces the method's.
+    const learned = await learnNewClass({ base: DEFAULT_SED_MODEL, label: "whistle", examples: join(dir, "train"), negatives: join(dir, "beeps"), out, mode: "adapter", epochs: 4, mixesPerExample: 20, learningRate: 1e-3, seed: 3, rehearsalCopies: 3, onThreshold: 0.55 });
+    expect(learned.learned).toMatchObject({ examples: 6, negatives: 4, onThreshold: 0.55 });
+    expect(learned.eventRule.classes?.whistle).toEqual({ on: 0.55, off: 0.35 });
 
     const rehearsal = loadRehearsal(DEFAULT_SED_MODEL);
     const rising = learningSet(rehearsal, await readExamples(join(dir, "heldout"), f), 15, f, seededRandom(99));
@@ -134,6 +145,17 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
     expect(unchanged(2 * (examples.length + negatives.length))).toBe(true);
   });
 
+  it("calibrates the new class's on-threshold: its median output on its clips + the margin, to the nearest 0.05, within bounds", () => {
+    const { margin, lowest, highest } = LEARNED_ON_RULE;
+    expect(calibratedOn(0.42)).toBeCloseTo(Math.round((0.42 + margin) * 20) / 20, 9);
+    expect(calibratedOn(0.61)).toBeCloseTo(Math.round((0.61 + margin) * 20) / 20, 9);
+    expect(calibratedOn(0.01)).toBe(lowest);
+    expect(calibratedOn(0.99)).toBe(highest);
+    expect(learnedClassThresholds(0.6)).toEqual({ on: 0.6, off: 0.4 });
+    expect(learnedClassThresholds(0.35)).toEqual({ on: 0.35, off: 0.15 });
+    for (const bad of [0.2, 1, Number.NaN, "0.7" as unknown as number]) expect(() => learnedClassThresholds(bad)).toThrow(/on threshold must be/);
+  });
+
   it("learn refuses a label the model knows, too few clips, a missing negatives folder and impossible counts, in one line", async () => {
     const few = join(dir, "few");
     writeClips(few, [[0.4, 1500, 3000, 0.5]]);
@@ -143,6 +165,8 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
       [["--label", "whistle", "--examples", join(dir, "train"), "--negatives", join(dir, "missing")], /cannot read the negative clips folder/],
       [["--label", "whistle", "--examples", join(dir, "train"), "--rehearsal-copies", "0"], /rehearsal copies must be a whole number >= 1, got 0/],
       [["--label", "whistle", "--examples", join(dir, "train"), "--epochs", "2.5"], /epochs must be a whole number >= 1, got 2.5/],
+      [["--label", "whistle", "--examples", join(dir, "train"), "--on-threshold", "0.1"], /on threshold must be a number above 0.2 and below 1 .*got 0.1/],
+      [["--label", "whistle", "--examples", join(dir, "train"), "--on-threshold", "1"], /on threshold must be .*got 1$/m],
     ] as const) {
       const r = await moodwire(["learn", ...args, "--out", join(dir, "x")]);
       expect(r.code).toBe(2);

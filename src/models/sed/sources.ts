@@ -219,6 +219,19 @@ export const TAMBOURINE_CLASS: SoundClass = {
 };
 
 /**
+ * A development class for `learn`: hand drums (five djembes, bass, tone and slap strokes, in
+ * the hydrogen drum kits). Settings of `learn` that no clip can choose (the learned class's
+ * thresholds) are chosen on it, so gunshot and tambourine, the classes it is reported on,
+ * never choose their own.
+ */
+export const DJEMBE_CLASS: SoundClass = {
+  label: "djembe", description: "djembes struck: bass, tone and slap (hydrogen drum kits)",
+  packages: ["hydrogen-drumkits"], shape: "single",
+  // One source per drum, its three strokes together: the test scenes play other drums.
+  load: () => fromFiles("djembe", hydrogenFiles(/djembe/i).map((file) => ({ ...file, group: file.group.replace(/ (bass|tone|slap)$/i, "") }))),
+};
+
+/**
  * Steady room tones the events are mixed over, by kind. Each kind with two or more
  * recordings gives one to the test split (see splitBackgrounds), so both splits have water,
  * wind, machines and city, but never the same recording.

@@ -26,7 +26,7 @@ export interface SedMetadata {
   /** Scores on the test split with the model's rule; `sharedRule`: the micro F1s with one on/off for every class. */
   evaluation?: { split: string; scores: SedScores; sharedRule?: { segmentF1: number; eventF1: number } };
   /** Set by `learn`: the class added and how. */
-  learned?: { label: string; mode: string; examples: number; negatives?: number; epochs: number; rehearsalCopies?: number; distill?: boolean; seconds: number; base: string };
+  learned?: { label: string; mode: string; examples: number; negatives?: number; epochs: number; rehearsalCopies?: number; distill?: boolean; clipsMedian?: number; onThreshold?: number; seconds: number; base: string };
 }
 
 export interface TrainProgress { epoch: number; epochs: number; batch: number; batches: number; loss: number; validationF1?: number }
@@ -87,7 +87,8 @@ export function segmentF1(model: tf.LayersModel, set: PatchSet, labels: string[]
   return scoreProbabilities(predictPatchSet(model, set, f), set, labels, f, rule);
 }
 
-function scoreProbabilities(probabilities: Float32Array[][], set: PatchSet, labels: string[], f: SedFrontEnd, rule: EventRule): SedScores {
+/** Scores of probabilities already predicted (predictPatchSet) under `rule`: score one prediction under several rules. */
+export function scoreProbabilities(probabilities: Float32Array[][], set: PatchSet, labels: string[], f: SedFrontEnd, rule: EventRule): SedScores {
   return evaluateSed(set.annotations, eventsOfPatchSet(probabilities, set, labels, f, rule), new Map(set.files.map((x) => [x.filename, x.seconds])), labels);
 }
 
