@@ -23,7 +23,7 @@ import { DEFAULT_SED_MODEL } from "../src/cli/sed.ts";
 import { loadModel } from "../src/models/io.ts";
 import { buildSedCorpus, NEGATIVE_EXAMPLES, type NewClassSplit } from "../src/models/sed/corpus.ts";
 import { readSplit, toPatches } from "../src/models/sed/dataset.ts";
-import { calibratedOn, learnNewClass, LEARN_DEFAULTS, LEARNED_ON_RULE } from "../src/models/sed/learn.ts";
+import { calibratedOn, learnedClassThresholds, learnNewClass, LEARN_DEFAULTS, LEARNED_ON_RULE } from "../src/models/sed/learn.ts";
 import { EVENT_RULE } from "../src/models/sed/events.ts";
 import { predictPatchSet } from "../src/models/sed/predict.ts";
 import { buildSedModel } from "../src/models/sed/model.ts";
@@ -136,20 +136,18 @@ async function benchSed() {
           // class at the shared on/off (what learn gave it before it calibrated one: LEARNED_ON_RULE).
           const probabilities = predictPatchSet(learned.model, patches, f), rule = learned.metadata.eventRule;
           const scores = scoreProbabilities(probabilities, patches, [...old, label], f, rule).segment;
-          const atShared = scoreProbabilities(probabilities, patches, [...old, label], f, { ...rule, classes: { ...rule.classes, [label]: { on: EVENT_RULE.on, off: EVENT_RULE.off } } }).segment.classes[label]!.f1;
+          /** The new class's segment F1 with its "on" at `on` (off 0.2 below), the rest of the rule as learned. */
+          const newClassF1At = (on: number) => scoreProbabilities(probabilities, patches, [...old, label], f, { ...rule, classes: { ...rule.classes, [label]: learnedClassThresholds(on) } }).segment.classes[label]!.f1;
+          const atShared = newClassF1At(EVENT_RULE.on);
           const sum = (k: "tp" | "fp" | "fn") => old.reduce((a, l) => a + scores.classes[l]!.counts[k], 0);
           const oldF1 = (2 * sum("tp")) / (2 * sum("tp") + sum("fp") + sum("fn"));
           const n = scores.classes[label]!;
           // The new class's F1 at each on-threshold (off 0.2 below): with --development (the
           // djembe rows) this, with each run's median output on its clips, is what LEARNED_ON_RULE was chosen on.
-          const curve = ON_THRESHOLDS.map((on) => scoreProbabilities(probabilities, patches, [...old, label], f, { ...rule, classes: { ...rule.classes, [label]: { on, off: on - 0.2 } } }).segment.classes[label]!.f1);
           const median = learned.metadata.learned!.clipsMedian!;
-          const byMargin = ON_MARGINS.map((margin) => {
-            const on = calibratedOn(median, margin);
-            return scoreProbabilities(probabilities, patches, [...old, label], f, { ...rule, classes: { ...rule.classes, [label]: { on, off: on - 0.2 } } }).segment.classes[label]!.f1;
-          });
+          const curve = ON_THRESHOLDS.map(newClassF1At), byMargin = ON_MARGINS.map((margin) => newClassF1At(calibratedOn(median, margin)));
           runs.push({ seed, oldF1, drop: baseOldF1 - oldF1, newF1: n.f1, newPrecision: n.precision, newRecall: n.recall, newF1AtShared: atShared, curve, byMargin, on: rule.classes![label]!.on, seconds });
-          log(`${label} (split by ${split}), ${c.mode}${c.negatives ? ` + not-this clips (${negativesOf[label]!.join(", ")})` : ""}, old classes from ${oldLabels}, seed ${seed}: learned in ${seconds.toFixed(0)} s; old classes F1 ${oldF1.toFixed(3)} (was ${baseOldF1.toFixed(3)}), ${label} F1 ${n.f1.toFixed(3)} (on ${rule.classes![label]!.on}, its median on its clips ${learned.metadata.learned!.clipsMedian}; ${atShared.toFixed(3)} at the shared ${EVENT_RULE.on}); by on-threshold: ${curve.map((v, i) => `${ON_THRESHOLDS[i]} ${v.toFixed(3)}`).join(", ")}`);
+          log(`${label} (split by ${split}), ${c.mode}${c.negatives ? ` + not-this clips (${negativesOf[label]!.join(", ")})` : ""}, old classes from ${oldLabels}, seed ${seed}: learned in ${seconds.toFixed(0)} s; old classes F1 ${oldF1.toFixed(3)} (was ${baseOldF1.toFixed(3)}), ${label} F1 ${n.f1.toFixed(3)} (on ${rule.classes![label]!.on}, its median on its clips ${median}; ${atShared.toFixed(3)} at the shared ${EVENT_RULE.on}); by on-threshold: ${curve.map((v, i) => `${ON_THRESHOLDS[i]} ${v.toFixed(3)}`).join(", ")}`);
           learned.model.dispose();
           rmSync(out, { recursive: true, force: true });
         }
@@ -177,11 +175,14 @@ async function benchSed() {
     log(`\nnew class F1 by its on-threshold (off 0.2 below), mean over the seeds:`);
     log(`| new class | method | ${ON_THRESHOLDS.join(" | ")} |`);
     log(`|---|---|${ON_THRESHOLDS.map(() => "---:").join("|")}|`);
-    for (const r of table) log(`| ${r.label} (${r.split}) | ${r.mode}${r.negatives ? " + not this" : ""}, ${r.oldLabels} | ${ON_THRESHOLDS.map((_, i) => (r.runs.reduce((a, run) => a + run.curve[i]!, 0) / r.runs.length).toFixed(3)).join(" | ")} |`);
+    // Row r's mean over its seeds of each run's F1 list `key`, one cell per entry.
+    const meanCells = (r: (typeof table)[number], key: "curve" | "byMargin") => r.runs[0]![key].map((_, i) => (r.runs.reduce((a, run) => a + run[key][i]!, 0) / r.runs.length).toFixed(3)).join(" | ");
+    const rowName = (r: (typeof table)[number]) => `${r.label} (${r.split}) | ${r.mode}${r.negatives ? " + not this" : ""}, ${r.oldLabels}`;
+    for (const r of table) log(`| ${rowName(r)} | ${meanCells(r, "curve")} |`);
     log(`\nnew class F1 with its on at the median output on its clips + a margin (to the nearest 0.05, ${LEARNED_ON_RULE.lowest} to ${LEARNED_ON_RULE.highest}), mean over the seeds:`);
     log(`| new class | method | ${ON_MARGINS.map((m) => `+${m}`).join(" | ")} |`);
     log(`|---|---|${ON_MARGINS.map(() => "---:").join("|")}|`);
-    for (const r of table) log(`| ${r.label} (${r.split}) | ${r.mode}${r.negatives ? " + not this" : ""}, ${r.oldLabels} | ${ON_MARGINS.map((_, i) => (r.runs.reduce((a, run) => a + run.byMargin[i]!, 0) / r.runs.length).toFixed(3)).join(" | ")} |`);
+    for (const r of table) log(`| ${rowName(r)} | ${meanCells(r, "byMargin")} |`);
   }
   return result;
 }
