@@ -15,6 +15,8 @@ import { readEmotionDataset } from "../src/models/emotion/dataset.ts";
 import { EMOTION_FRONTEND, MODEL_CHANNELS } from "../src/models/emotion/frontend.ts";
 import { buildEmotionModel, EMOTION_ARCHITECTURE } from "../src/models/emotion/model.ts";
 import { EmotionTracker } from "../src/models/emotion/tracker.ts";
+import { FoldedEmotionNetwork } from "../src/models/emotion/folded.ts";
+import { loadModel } from "../src/models/io.ts";
 import { buildWindows, channelStatistics, readSongFrames, scoreBySectionChange, SMOOTHING, type EmotionMetadata } from "../src/models/emotion/train.ts";
 import { seededRandom } from "../src/models/random.ts";
 import { loadTf, tf } from "../src/models/tf.ts";
@@ -125,6 +127,54 @@ describe("scores by time since a section change", () => {
     expect(groups[3]!.quadrantAccuracy).toBe(1);
     expect(groups.reduce((a, g) => a + g.valenceErrorShare, 0)).toBeCloseTo(1, 6);
     expect(groups[1]!.valenceErrorShare).toBeCloseTo(1 / 1.01, 6);
+  });
+});
+
+describe("the folded network of the live path", () => {
+  beforeAll(async () => { await loadTf(); });
+  const random = seededRandom(11);
+  const windowOf = (frames: number) => new Float32Array(frames * MODEL_CHANNELS).map(() => random() * 4 - 2);
+  const predicted = (model: tf.LayersModel, window: Float32Array, frames: number) =>
+    tf.tidy(() => (model.predict(tf.tensor3d(window, [1, frames, MODEL_CHANNELS])) as tf.Tensor[]).map((t) => Array.from(t.dataSync())));
+
+  it("gives the Layers model's outputs, batch norm folded in (with and without the cue head), and leaks no tensors", () => {
+    for (const cues of [CUE_NAMES.length, 0]) {
+      const model = buildEmotionModel(EMOTION_FRONTEND, 3, cues);
+      // Batch norm as training leaves it (not its identity at initialisation): scale, shift
+      // and moving statistics of their own, so folding them into the convs is checked.
+      for (const layer of model.layers.filter((l) => l.name.startsWith("bn"))) {
+        layer.setWeights(layer.getWeights().map((w, i) => tf.tidy(() => (i === 3 ? tf.randomUniform(w.shape, 0.2, 3, "float32", 5) : tf.randomNormal(w.shape, i === 0 ? 1 : 0, 0.5, "float32", 7 + i)))));
+      }
+      const before = tf.memory().numTensors;
+      const folded = new FoldedEmotionNetwork(model);
+      for (let k = 0; k < 3; k++) {
+        const window = windowOf(EMOTION_FRONTEND.windowFrames);
+        const want = predicted(model, window, EMOTION_FRONTEND.windowFrames), got = folded.run(window);
+        expect(got.map((h) => h.length)).toEqual(want.map((h) => h.length));
+        want.forEach((head, h) => head.forEach((v, j) => expect(Math.abs(got[h]![j]! - v)).toBeLessThan(1e-4)));
+      }
+      folded.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      model.dispose();
+    }
+  });
+
+  it.runIf(existsSync(join(new URL("../models/emotion", import.meta.url).pathname, "model.json")))("gives the shipped model's outputs", async () => {
+    const { model } = await loadModel(new URL("../models/emotion", import.meta.url).pathname);
+    const folded = new FoldedEmotionNetwork(model), frames = model.inputs[0]!.shape[1]!;
+    for (let k = 0; k < 3; k++) {
+      const window = windowOf(frames), want = predicted(model, window, frames), got = folded.run(window);
+      want.forEach((head, h) => head.forEach((v, j) => expect(Math.abs(got[h]![j]! - v)).toBeLessThan(1e-4)));
+    }
+    folded.dispose();
+    model.dispose();
+  });
+
+  it("refuses a model that is not moodwire's emotion network in one clear error", () => {
+    const input = tf.input({ shape: [EMOTION_FRONTEND.windowFrames, MODEL_CHANNELS] });
+    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2 }).apply(tf.layers.flatten().apply(input)) as tf.SymbolicTensor });
+    expect(() => new FoldedEmotionNetwork(model)).toThrow(/no layer "conv1".*retrain/);
+    model.dispose();
   });
 });
 

@@ -3,11 +3,13 @@
 // 0.5 s runs the model on the last 3 s: valence, arousal, quadrant and the nearest ArtEmis
 // emotion, smoothed by an exponential moving average (alpha 0.5 per update, so a change is
 // 75% through after two updates, one second).
-// Never on the audio thread; one reused input buffer, tensors only inside tf.tidy.
+// Never on the audio thread; one reused input buffer, tensors only inside tf.tidy. The
+// network runs folded (folded.ts): the same weights in fewer ops, for a shorter update.
 
 import { AudioFeed } from "../../dsp/audio-feed.ts";
 import { loadModel } from "../io.ts";
-import { tf } from "../tf.ts";
+import type { tf } from "../tf.ts";
+import { FoldedEmotionNetwork } from "./folded.ts";
 import { nearestEmotion, QUADRANTS, type Quadrant } from "./circumplex.ts";
 import { EmotionAnalysis, FRAME_CHANNELS, MODEL_CHANNELS, prepareWindow, type EmotionFrontEnd } from "./frontend.ts";
 import type { EmotionMetadata } from "./train.ts";
@@ -36,6 +38,7 @@ export interface EmotionUpdate {
 export class EmotionTracker {
   readonly frontEnd: EmotionFrontEnd;
   private readonly model: tf.LayersModel;
+  private readonly network: FoldedEmotionNetwork;
   private readonly alpha: number;
   private readonly ring: Float32Array;
   private readonly rawWindow: Float32Array;
@@ -59,6 +62,7 @@ export class EmotionTracker {
     const channels = model.inputs[0]?.shape[2];
     if (channels !== MODEL_CHANNELS) throw new ModelInputError(`this emotion model takes ${channels} channels per frame, this moodwire's front end gives ${MODEL_CHANNELS}: retrain it with npx moodwire train emotion`);
     this.model = model;
+    this.network = new FoldedEmotionNetwork(model);
     this.frontEnd = metadata.frontEnd;
     this.alpha = metadata.smoothing.alpha;
     this.cueNames = model.outputs.length > 2 ? (metadata.architecture.cues ?? []) as CueName[] : [];
@@ -108,7 +112,7 @@ export class EmotionTracker {
     this.rawWindow.set(this.ring.subarray(split), 0);
     this.rawWindow.set(this.ring.subarray(0, split), size - split);
     prepareWindow(this.rawWindow, Math.min(this.frames, f.windowFrames), f, this.window, 0, this.pitchClasses);
-    const [va, q, cues = []] = tf.tidy(() => (this.model.predict(tf.tensor3d(this.window, [1, f.windowFrames, MODEL_CHANNELS])) as tf.Tensor[]).map((x) => Array.from(x.dataSync())));
+    const [va, q, cues = []] = this.network.run(this.window);
     const a = this.alpha, previous = this.smoothed;
     const mix = (now: number, before: number | undefined) => (before === undefined ? now : a * now + (1 - a) * before);
     const s = (this.smoothed = {
@@ -124,6 +128,7 @@ export class EmotionTracker {
   }
 
   dispose(): void {
+    this.network.dispose();
     this.model.dispose();
   }
 }
