@@ -188,6 +188,17 @@ describe("corpus from Debian recordings", () => {
     expect(existsSync(join(dir, "t/new-class/tambourine/tambourine-01.wav"))).toBe(true);
   }, 60_000);
 
+  it("the cymbal development class is split by drum kit, and holds no bells or rides", async () => {
+    const summary = await buildSedCorpus({ out: join(dir, "cy"), seed: 1, trainScenes: 1, testScenes: 1, newClassExamples: 2, newClass: "cymbal", classes: ["clap"] });
+    const { train, test } = summary.sources.cymbal!;
+    const kit = (source: string) => source.split("/drumkits/")[1]!.split("/")[0]!;
+    expect(train.length).toBeGreaterThan(0);
+    expect(test.length).toBeGreaterThan(0);
+    const trainKits = new Set(train.map(kit));
+    expect(test.map(kit).filter((x) => trainKits.has(x))).toEqual([]);
+    expect([...train, ...test].filter((s) => /bell|ride[-_ ]?cup|__ride\d/i.test(s.split("/").at(-1)!))).toEqual([]);
+  }, 60_000);
+
   it("--new-class-split recording holds out other strokes of every training tambourine, and leaves the base classes' split alone", async () => {
     const common = { seed: 1, trainScenes: 1, testScenes: 1, newClassExamples: 2, newClass: "tambourine", classes: ["clap"] };
     const bySource = await buildSedCorpus({ ...common, out: join(dir, "s") });

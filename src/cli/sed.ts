@@ -9,7 +9,7 @@ import { loadModel } from "../models/io.ts";
 import { buildSedCorpus, CORPUS_DEFAULTS, EXTRA_CLASSES, NEGATIVE_EXAMPLES, NEW_CLASS_SPLITS, type NewClassSplit } from "../models/sed/corpus.ts";
 import { SED_CLASSES } from "../models/sed/sources.ts";
 import { trainSed, TRAIN_DEFAULTS, segmentF1, type SedMetadata } from "../models/sed/train.ts";
-import { learnNewClass, LEARN_DEFAULTS, LEARNED_ON_RULE } from "../models/sed/learn.ts";
+import { learnNewClass, LEARN_DEFAULTS } from "../models/sed/learn.ts";
 import { readSplit, toPatches } from "../models/sed/dataset.ts";
 import type { SedScores } from "../models/sed/metrics.ts";
 import { SED_ARCHITECTURE, type SedArchitecture } from "../models/sed/model.ts";
@@ -85,9 +85,8 @@ Options:
   --rehearsal-copies N  copies of the old classes' rehearsal set per epoch (default
                      ${LEARN_DEFAULTS.rehearsalCopies}); fewer learn faster and forget more
   --on-threshold X   probability at which the new class turns on (it turns off 0.2 below);
-                     default: its median output on fresh mixtures of the clips + ${LEARNED_ON_RULE.margin}, to the
-                     nearest 0.05, from ${LEARNED_ON_RULE.lowest} to ${LEARNED_ON_RULE.highest}. Lower hears more of it and fires
-                     more on other sounds
+                     default: the base model's shared threshold (0.5). Lower hears more of it and
+                     fires more on other sounds; learn prints its median output on its own clips
   --epochs N         default ${LEARN_DEFAULTS.epochs}
   --seed N           default ${LEARN_DEFAULTS.seed}`;
 
@@ -224,7 +223,7 @@ export async function runLearn(argv: string[]): Promise<number> {
       onThreshold: parseNumber("on-threshold", values["on-threshold"]),
       onProgress: (p) => progress((p.epoch - 1) * p.batches + p.batch, p.batches * p.epochs, "learning", `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`),
     });
-    process.stderr.write(`moodwire: learned "${values.label}" from ${metadata.learned!.examples} clips${metadata.learned!.negatives ? ` (and ${metadata.learned!.negatives} it must not fire on)` : ""} in ${metadata.learned!.seconds} s; it turns on at ${metadata.learned!.onThreshold}${values["on-threshold"] === undefined ? ` (its median output on its clips ${metadata.learned!.clipsMedian} + ${LEARNED_ON_RULE.margin})` : ""}; model written to ${out} (classes: ${metadata.classes.join(", ")})\n`);
+    process.stderr.write(`moodwire: learned "${values.label}" from ${metadata.learned!.examples} clips${metadata.learned!.negatives ? ` (and ${metadata.learned!.negatives} it must not fire on)` : ""} in ${metadata.learned!.seconds} s; it turns on at ${metadata.learned!.onThreshold}${values["on-threshold"] === undefined ? " (the shared threshold)" : ""}; its median output on mixtures of its own clips is ${metadata.learned!.clipsMedian}${metadata.learned!.clipsMedian! < metadata.learned!.onThreshold! ? " (below that: it may miss its own sound; more clips, or a lower --on-threshold)" : ""}; model written to ${out} (classes: ${metadata.classes.join(", ")})\n`);
     return 0;
   } catch (error) {
     asUsageError(error);

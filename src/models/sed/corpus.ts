@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { encodeWav } from "../../audio/wav.ts";
 import { seededRandom, shuffled, uniform, type Random } from "../random.ts";
 import { formatAnnotations, makeEvent, makeScene, splitBackgrounds, splitByGroup, splitWithinGroups, type Annotation, type ClassPool } from "./soundscape.ts";
-import { CORPUS_RATE, DJEMBE_CLASS, GUNSHOT_CLASS, TAMBOURINE_CLASS, loadBackgrounds, SED_CLASSES, type Recording, type SoundClass } from "./sources.ts";
+import { CORPUS_RATE, CYMBAL_CLASS, DJEMBE_CLASS, GUNSHOT_CLASS, TAMBOURINE_CLASS, loadBackgrounds, SED_CLASSES, type Recording, type SoundClass } from "./sources.ts";
 import { ModelInputError } from "../errors.ts";
 
 /** How a new class' recordings are split between the `learn` clips and the test scenes (CorpusOptions.newClassSplit). */
@@ -50,7 +50,7 @@ export const CORPUS_DEFAULTS = { seed: 1, trainScenes: 400, testScenes: 100, new
 /** "Not this" clips per class named in CorpusOptions.negatives. */
 export const NEGATIVE_EXAMPLES = 5;
 
-export const EXTRA_CLASSES: SoundClass[] = [GUNSHOT_CLASS, TAMBOURINE_CLASS, DJEMBE_CLASS];
+export const EXTRA_CLASSES: SoundClass[] = [GUNSHOT_CLASS, TAMBOURINE_CLASS, DJEMBE_CLASS, CYMBAL_CLASS];
 
 export interface CorpusSummary {
   seed: number;

@@ -232,6 +232,21 @@ export const DJEMBE_CLASS: SoundClass = {
 };
 
 /**
+ * A second development class for `learn`: crash, splash and china cymbals struck once (six
+ * hydrogen drum kits, 50 recordings; not the crash-ride bells and rides, which are in "bell"
+ * or not a crash). One source per kit, its cymbals together: the test scenes play another
+ * kit's. A sound of another kind than djembe, long, bright and noisy where a djembe is short
+ * and pitched: the learned class's threshold (LEARNED_ON_RULE) is chosen on both.
+ */
+export const CYMBAL_CLASS: SoundClass = {
+  label: "cymbal", description: "crash, splash and china cymbals struck once (hydrogen drum kits)",
+  packages: ["hydrogen-drumkits"], shape: "single",
+  load: () => fromFiles("cymbal", hydrogenFiles(/crash|splash|china/i)
+    .filter((file) => !/bell|ride[-_ ]?cup|__ride\d/i.test(basename(file.path)))
+    .map((file) => ({ ...file, group: file.group.split("/")[0]! }))),
+};
+
+/**
  * Steady room tones the events are mixed over, by kind. Each kind with two or more
  * recordings gives one to the test split (see splitBackgrounds), so both splits have water,
  * wind, machines and city, but never the same recording.
