@@ -35,11 +35,14 @@ export class FoldedEmotionNetwork {
     const config = (name: string) => layer(name).getConfig() as Record<string, unknown>;
     tf.tidy(() => {
       for (let i = 1; i <= CONV_BLOCKS; i++) {
-        if (config(`conv${i}`).padding !== "same" || config(`conv${i}`).useBias) throw new ModelInputError(`conv${i} of this emotion model is not the "same"-padded, bias-free conv that moodwire builds`);
+        const conv = config(`conv${i}`);
+        if (conv.padding !== "same" || conv.useBias || String(conv.strides) !== "1" || String(conv.dilationRate) !== "1") throw new ModelInputError(`conv${i} of this emotion model is not the "same"-padded, stride-1, bias-free conv that moodwire builds`);
         const [kernel] = layer(`conv${i}`).getWeights() as [tf.Tensor3D];
         const [gamma, beta, mean, variance] = layer(`bn${i}`).getWeights() as tf.Tensor1D[];
         const scale = tf.div(gamma!, tf.sqrt(tf.add(variance!, config(`bn${i}`).epsilon as number)));
-        const pool = this.hasLayer(model, `pool${i}`) ? (config(`pool${i}`).poolSize as number[] | number) : 1;
+        const poolConfig = this.hasLayer(model, `pool${i}`) ? config(`pool${i}`) : undefined;
+        if (poolConfig && (poolConfig.padding !== "valid" || String(poolConfig.strides) !== String(poolConfig.poolSize))) throw new ModelInputError(`pool${i} of this emotion model is not the non-overlapping max-pooling that moodwire builds`);
+        const pool = poolConfig ? (poolConfig.poolSize as number[] | number) : 1;
         this.convs.push({
           filter: tf.keep(tf.mul(kernel, scale).expandDims(0) as tf.Tensor4D), // [1, k, in, out]: a conv2d over a 1-high image
           bias: tf.keep(tf.sub(beta!, tf.mul(mean!, scale))),
