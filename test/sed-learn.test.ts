@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeWav } from "../src/audio/wav.ts";
-import { DEFAULT_SED_MODEL } from "../src/cli/sed.ts";
+import { DEFAULT_SED_MODEL, learnedSummary } from "../src/cli/sed.ts";
 import { loadModel } from "../src/models/io.ts";
 import { seededRandom } from "../src/models/random.ts";
 import { buildLearner, clipsMedian, learnedClassThresholds, learningSet, learnNewClass, readExamples } from "../src/models/sed/learn.ts";
@@ -143,6 +143,13 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
     for (let i = 2 * examples.length; i < 2 * (examples.length + negatives.length); i++) expect(unchanged(i), `mixture ${i}`).toBe(false);
     // The plain rehearsal patches that follow are the rehearsal set as it is.
     expect(unchanged(2 * (examples.length + negatives.length))).toBe(true);
+  });
+
+  it("learn tells the performer where the new class turns on and how sure it is of its clips, with a hint when it is less sure than that", () => {
+    const learned = (clipsMedian: number, onThreshold: number) => ({ learned: { label: "bell2", mode: "adapter", examples: 10, negatives: 0, epochs: 8, clipsMedian, onThreshold, seconds: 200, base: "models/sed" } }) as SedMetadata;
+    expect(learnedSummary(learned(0.83, 0.5), false)).toBe('learned "bell2" from 10 clips in 200 s; it turns on at 0.5 (the shared threshold); its median output on mixtures of its own clips is 0.83');
+    expect(learnedSummary(learned(0.41, 0.5), false)).toMatch(/is 0.41 \(below that: it may miss its own sound; more clips, or a lower --on-threshold\)$/);
+    expect(learnedSummary(learned(0.83, 0.9), true)).toMatch(/turns on at 0.9; .* is 0.83 \(below that/);
   });
 
   it("the new class's thresholds: off 0.2 below on, and an impossible on refused", () => {

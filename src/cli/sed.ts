@@ -201,6 +201,16 @@ export async function runEvalSed(rest: string[]): Promise<number> {
   }
 }
 
+/**
+ * What `learn` tells the performer: what it learned from, where the new class turns on, and
+ * how sure it is of its own clips, with a hint when it is less sure than its threshold.
+ */
+export function learnedSummary(metadata: SedMetadata, thresholdGiven: boolean): string {
+  const l = metadata.learned!;
+  const sure = l.clipsMedian! < l.onThreshold! ? " (below that: it may miss its own sound; more clips, or a lower --on-threshold)" : "";
+  return `learned "${l.label}" from ${l.examples} clips${l.negatives ? ` (and ${l.negatives} it must not fire on)` : ""} in ${l.seconds} s; it turns on at ${l.onThreshold}${thresholdGiven ? "" : " (the shared threshold)"}; its median output on mixtures of its own clips is ${l.clipsMedian}${sure}`;
+}
+
 export async function runLearn(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: {
     base: { type: "string" }, label: { type: "string" }, examples: { type: "string" }, negatives: { type: "string" }, out: { type: "string" },
@@ -223,7 +233,7 @@ export async function runLearn(argv: string[]): Promise<number> {
       onThreshold: parseNumber("on-threshold", values["on-threshold"]),
       onProgress: (p) => progress((p.epoch - 1) * p.batches + p.batch, p.batches * p.epochs, "learning", `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`),
     });
-    process.stderr.write(`moodwire: learned "${values.label}" from ${metadata.learned!.examples} clips${metadata.learned!.negatives ? ` (and ${metadata.learned!.negatives} it must not fire on)` : ""} in ${metadata.learned!.seconds} s; it turns on at ${metadata.learned!.onThreshold}${values["on-threshold"] === undefined ? " (the shared threshold)" : ""}; its median output on mixtures of its own clips is ${metadata.learned!.clipsMedian}${metadata.learned!.clipsMedian! < metadata.learned!.onThreshold! ? " (below that: it may miss its own sound; more clips, or a lower --on-threshold)" : ""}; model written to ${out} (classes: ${metadata.classes.join(", ")})\n`);
+    process.stderr.write(`moodwire: ${learnedSummary(metadata, values["on-threshold"] !== undefined)}; model written to ${out} (classes: ${metadata.classes.join(", ")})\n`);
     return 0;
   } catch (error) {
     asUsageError(error);
