@@ -12,7 +12,7 @@
 // strike the clips' own tambourines again, a performer's case. And one passes 10 "not this"
 // clips (glass and bells from training recordings: `corpus sed --negatives glass,bell`) to
 // `learn --negatives`. Each run also prints the new class's F1 at several on-thresholds and
-// at its clips' median output + a margin (the rule LEARNED_ON_RULE tried and rejected);
+// at its clips' median output + a margin (the rule newClassThresholds in learn.ts tried and rejected);
 // --development learns the development classes instead, djembe and cymbal (`--new-class
 // djembe|cymbal`, with and without "not this" clips), on which the learned class's threshold
 // was chosen. --class NAME learns only that class's rows.
@@ -43,7 +43,7 @@ const log = (s: string) => { if (!values.json) process.stderr.write(s + "\n"); }
 const ROUNDS = 3;
 /** On-thresholds the learned class is scored at (each run's log line; the table with --development). */
 const ON_THRESHOLDS = [0.5, 0.6, 0.7, 0.8, 0.9];
-/** Margins over the median output on its clips the learned class is scored at (the rule LEARNED_ON_RULE rejected). */
+/** Margins over the median output on its clips the learned class is scored at (the rule learn.ts tried and rejected: newClassThresholds). */
 const ON_MARGINS = [0, 0.05, 0.1, 0.15, 0.2];
 
 /** That rule's "on": the median output on its clips + `margin`, to the nearest 0.05, from 0.3 to 0.9. */
@@ -98,7 +98,7 @@ async function benchSed() {
   // tambourine fired on), for the row that passes them to learn --negatives.
   const negativesOf: Record<string, string[]> = { tambourine: ["glass", "bell"], djembe: ["clap", "door"], cymbal: ["glass", "bell"] };
   type Case = { label: string; split: NewClassSplit; mode: "adapter" | "transfer"; distill: boolean; negatives?: boolean };
-  // --development: the classes the learned class's threshold is chosen on (LEARNED_ON_RULE),
+  // --development: the classes the learned class's threshold is chosen on (newClassThresholds in learn.ts),
   // instead of Table 3.1's: djembe ("not this": clap and door), on which a median + margin
   // rule was chosen, and cymbal ("not this": glass and bell), on which it then failed.
   const development: Case[] = [
@@ -154,7 +154,7 @@ async function benchSed() {
           const oldF1 = (2 * sum("tp")) / (2 * sum("tp") + sum("fp") + sum("fn"));
           const n = scores.classes[label]!;
           // The new class's F1 at each on-threshold (off 0.2 below) and at each run's median
-          // output on its clips + a margin: on the --development rows, what LEARNED_ON_RULE was chosen on.
+          // output on its clips + a margin: on the --development rows, what newClassThresholds was chosen on.
           const median = learned.metadata.learned!.clipsMedian!;
           const curve = ON_THRESHOLDS.map(newClassF1At), byMargin = ON_MARGINS.map((margin) => newClassF1At(medianPlusMargin(median, margin)));
           runs.push({ seed, oldF1, drop: baseOldF1 - oldF1, newF1: n.f1, newPrecision: n.precision, newRecall: n.recall, curve, byMargin, seconds });

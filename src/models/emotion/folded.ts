@@ -40,7 +40,8 @@ export class FoldedEmotionNetwork {
         const [kernel] = layer(`conv${i}`).getWeights() as [tf.Tensor3D];
         const [gamma, beta, mean, variance] = layer(`bn${i}`).getWeights() as tf.Tensor1D[];
         const scale = tf.div(gamma!, tf.sqrt(tf.add(variance!, config(`bn${i}`).epsilon as number)));
-        const poolConfig = this.hasLayer(model, `pool${i}`) ? config(`pool${i}`) : undefined;
+        // The last conv block has no pooling layer.
+        const poolConfig = model.layers.some((l) => l.name === `pool${i}`) ? config(`pool${i}`) : undefined;
         if (poolConfig && (poolConfig.padding !== "valid" || String(poolConfig.strides) !== String(poolConfig.poolSize))) throw new ModelInputError(`pool${i} of this emotion model is not the non-overlapping max-pooling that moodwire builds`);
         const pool = poolConfig ? (poolConfig.poolSize as number[] | number) : 1;
         this.convs.push({
@@ -56,16 +57,12 @@ export class FoldedEmotionNetwork {
     this.hidden = { kernel: hiddenKernel.clone(), bias: hiddenBias.clone() };
     const outputs = model.outputLayers;
     const layout = outputs.map((l) => ({ name: l.name, units: (l.getConfig().units as number), activation: String(l.getConfig().activation) }));
-    for (const h of layout) if (!["tanh", "softmax", "sigmoid", "linear"].includes(h.activation)) throw new ModelInputError(`output "${h.name}" has activation ${h.activation}, which the live emotion path does not run`);
+    for (const h of layout) if (!["tanh", "softmax"].includes(h.activation)) throw new ModelInputError(`output "${h.name}" has activation ${h.activation}, which the live emotion path does not run`);
     this.heads = tf.tidy(() => ({
       kernel: tf.keep(tf.concat(outputs.map((l) => l.getWeights()[0]!), 1) as tf.Tensor2D),
       bias: tf.keep(tf.concat(outputs.map((l) => l.getWeights()[1]!), 0) as tf.Tensor1D),
       layout,
     }));
-  }
-
-  private hasLayer(model: tf.LayersModel, name: string): boolean {
-    return model.layers.some((l) => l.name === name);
   }
 
   /**
@@ -98,12 +95,9 @@ export class FoldedEmotionNetwork {
   }
 }
 
+/** The heads buildEmotionModel builds: tanh (valence/arousal, cues) or softmax (quadrant). */
 function activate(activation: string, values: number[]): number[] {
   if (activation === "tanh") return values.map(Math.tanh);
-  if (activation === "sigmoid") return values.map((v) => 1 / (1 + Math.exp(-v)));
-  if (activation === "softmax") {
-    const top = Math.max(...values), e = values.map((v) => Math.exp(v - top)), sum = e.reduce((a, b) => a + b, 0);
-    return e.map((v) => v / sum);
-  }
-  return values;
+  const top = Math.max(...values), e = values.map((v) => Math.exp(v - top)), sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
 }

@@ -34,7 +34,7 @@
 // The new class turns on at the base model's shared threshold (0.5, off 0.3) unless the
 // performer sets one (--on-threshold): `learn` has no scenes of the new sound to choose one
 // on, and a threshold set from its clips alone did worse on two development classes
-// (LEARNED_ON_RULE). How sure it is of its own clips is measured and recorded all the same.
+// (newClassThresholds). How sure it is of its own clips is measured and recorded all the same.
 
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -47,7 +47,7 @@ import { addPowersDb, logmelFrames, type SedFrontEnd } from "./frontend.ts";
 import { HIDDEN_LAYER, LOGITS_LAYER, sedInput, sedLayers } from "./model.ts";
 import { loadRehearsal, saveRehearsal, type RehearsalSet } from "./rehearsal.ts";
 import { trainEpoch, type Relabel, type SedMetadata } from "./train.ts";
-import { sharedRule, type ClassThresholds } from "./events.ts";
+import { sharedRule, type ClassThresholds, type EventRule } from "./events.ts";
 import { predictPatches } from "./predict.ts";
 import { AUGMENT_DEFAULTS, type AugmentOptions } from "./augment.ts";
 import { ModelInputError } from "../errors.ts";
@@ -73,7 +73,7 @@ export interface LearnOptions {
   augment?: AugmentOptions | false;
   /** Folder of clips that are not the new sound (mixed in with the new class off). */
   negatives?: string;
-  /** The new class's "on" threshold, instead of the base model's shared one (LEARNED_ON_RULE); "off" sits 0.2 below. */
+  /** The new class's "on" threshold, instead of the base model's shared one (newClassThresholds); "off" sits 0.2 below. */
   onThreshold?: number;
   onProgress?: (p: { epoch: number; epochs: number; batch: number; batches: number; loss: number }) => void;
 }
@@ -81,12 +81,18 @@ export interface LearnOptions {
 export const LEARN_DEFAULTS = { mode: "adapter" as LearnMode, epochs: 8, mixesPerExample: 40, learningRate: 1e-3, seed: 1, rehearsalCopies: 5, distill: true };
 export const ADAPTER_UNITS = 32;
 
+/** The learned class's thresholds for an "on" of `on` ("off" 0.2 below, as EVENT_RULE's). */
+export function learnedClassThresholds(on: number): ClassThresholds {
+  if (!(typeof on === "number" && on > 0.2 && on < 1)) throw new ModelInputError(`on threshold must be a number above 0.2 and below 1 (off sits 0.2 below it), got ${on}`);
+  return { on, off: Math.round((on - 0.2) * 1000) / 1000 };
+}
+
 /**
  * How the learned class's "on" threshold is set: at the base model's shared "on" (EVENT_RULE,
  * 0.5; "off" 0.2 below), unless the performer gives one. `learn` has no scenes of the new
  * sound to choose a threshold on, as training does for the base classes. A rule from what
  * `learn` can see was tried: the median of the learned class's output on fresh mixtures of
- * its own clips (`mixesPerExample` each, from a generator of their own), plus a margin. Chosen
+ * its own clips (CLIPS_MEDIAN_MIXES each, from a generator of their own), plus a margin. Chosen
  * on one development class (djembe: +0.15 gave F1 0.465 against 0.419 at the shared 0.5), it
  * failed on a second (cymbal: 0.392 against 0.532); over both, the shared 0.5 did best (0.476;
  * the best margin, +0.05, 0.452). `npm run bench:models -- --development` prints the
@@ -94,17 +100,16 @@ export const ADAPTER_UNITS = 32;
  * measured and recorded (`learned.clipsMedian`): a performer can read from it how sure the
  * new class is of its own clips.
  */
-export const LEARNED_ON_RULE = { mixesPerExample: 20 };
-
-/** The learned class's thresholds for an "on" of `on` ("off" 0.2 below, as EVENT_RULE's). */
-export function learnedClassThresholds(on: number): ClassThresholds {
-  if (!(typeof on === "number" && on > 0.2 && on < 1)) throw new ModelInputError(`on threshold must be a number above 0.2 and below 1 (off sits 0.2 below it), got ${on}`);
-  return { on, off: Math.round((on - 0.2) * 1000) / 1000 };
+export function newClassThresholds(base: EventRule, given?: number): ClassThresholds {
+  return learnedClassThresholds(given ?? base.on);
 }
+
+/** Mixtures per clip that clipsMedian measures the learned class on. */
+export const CLIPS_MEDIAN_MIXES = 20;
 
 /** The median of the learned (last) class's output on fresh mixtures of its clips. */
 export function clipsMedian(model: tf.LayersModel, rehearsal: RehearsalSet, examples: ExampleClip[], f: SedFrontEnd, seed: number): number {
-  const set = learningSet(rehearsal, examples, LEARNED_ON_RULE.mixesPerExample, f, seededRandom(seed + 4_000_037), 0);
+  const set = learningSet(rehearsal, examples, CLIPS_MEDIAN_MIXES, f, seededRandom(seed + 4_000_037), 0);
   const outputs = predictPatches(model, set.x, 0, set.count, f).map((p) => p[p.length - 1]!).sort((a, b) => a - b);
   return outputs[Math.floor(outputs.length / 2)]!;
 }
@@ -285,18 +290,18 @@ export async function learnNewClass(options: LearnOptions): Promise<SedMetadata>
   }
   // Following the base's outputs keeps its per-class thresholds fitting the old classes
   // (trained on the rehearsal labels, the shared ones did better); the new class turns on
-  // at the shared threshold (LEARNED_ON_RULE), or the performer's (--on-threshold).
+  // at the shared threshold (newClassThresholds), or the performer's (--on-threshold).
   const median = clipsMedian(model, rehearsal, examples, f, options.seed);
-  const newClassThresholds = learnedClassThresholds(options.onThreshold ?? metadata.eventRule.on);
+  const thresholds = newClassThresholds(metadata.eventRule, options.onThreshold);
   const oldRule = distill ? metadata.eventRule : sharedRule(metadata.eventRule);
   const learned: SedMetadata = {
     ...metadata,
     classes: [...metadata.classes, options.label],
-    eventRule: { ...oldRule, classes: { ...oldRule.classes, [options.label]: newClassThresholds } },
+    eventRule: { ...oldRule, classes: { ...oldRule.classes, [options.label]: thresholds } },
     architecture: options.mode === "adapter" ? { ...metadata.architecture, adapter: { units: ADAPTER_UNITS, learned: options.label } } : metadata.architecture,
     training: { ...metadata.training },
     evaluation: undefined,
-    learned: { label: options.label, mode: options.mode, examples: examples.length, negatives: negatives.length, epochs: options.epochs, rehearsalCopies, distill, clipsMedian: Math.round(median * 1000) / 1000, onThreshold: newClassThresholds.on, seconds: Math.round((Date.now() - started) / 1000), base: options.base },
+    learned: { label: options.label, mode: options.mode, examples: examples.length, negatives: negatives.length, epochs: options.epochs, rehearsalCopies, distill, clipsMedian: Math.round(median * 1000) / 1000, onThreshold: thresholds.on, seconds: Math.round((Date.now() - started) / 1000), base: options.base },
   };
   await saveModel(model, options.out, learned);
   // Rehearse the new class too next time: a few of its mixtures join the set.

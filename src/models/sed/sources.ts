@@ -236,7 +236,7 @@ export const DJEMBE_CLASS: SoundClass = {
  * hydrogen drum kits, 50 recordings; not the crash-ride bells and rides, which are in "bell"
  * or not a crash). One source per kit, its cymbals together: the test scenes play another
  * kit's. A sound of another kind than djembe, long, bright and noisy where a djembe is short
- * and pitched: the learned class's threshold (LEARNED_ON_RULE) is chosen on both.
+ * and pitched: the learned class's threshold (newClassThresholds in learn.ts) is chosen on both.
  */
 export const CYMBAL_CLASS: SoundClass = {
   label: "cymbal", description: "crash, splash and china cymbals struck once (hydrogen drum kits)",
