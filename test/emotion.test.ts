@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeWav } from "../src/audio/wav.ts";
 import { applyLinear, fitLinear, modeStrength, triadQuality } from "../src/models/emotion/baseline.ts";
+import { gaussianQuadrantAccuracy, nearAxisShare, normalCdf } from "../src/models/emotion/axes.ts";
 import { nearestEmotion, quadrantOf } from "../src/models/emotion/circumplex.ts";
 import { composePiece, TEST_PROGRAMS, TEST_TEMPO_BANDS } from "../src/models/emotion/composer.ts";
 import { attachCorpusCues, buildEmotionCorpus, labelPiece } from "../src/models/emotion/corpus.ts";
@@ -130,6 +131,31 @@ describe("scores by time since a section change", () => {
   });
 });
 
+describe("labels near the axes", () => {
+  it("the normal distribution is right to 1e-6 where it is tabulated", () => {
+    expect(normalCdf(0)).toBeCloseTo(0.5, 6);
+    expect(normalCdf(1)).toBeCloseTo(0.841345, 6);
+    expect(normalCdf(-1.959964)).toBeCloseTo(0.025, 6);
+  });
+
+  it("counts labels near each axis and says what Gaussian errors leave of quadrant accuracy, as a simulation does", () => {
+    const truth = new Float32Array([0.05, 0.5, -0.5, -0.02, 0.3, 0.08, -0.9, 0.9]);
+    expect(nearAxisShare(truth)).toEqual({ valence: 0.25, arousal: 0.5 });
+    // On an axis a window is a coin toss per dimension; far from both it never moves.
+    expect(gaussianQuadrantAccuracy(new Float32Array([0, 0]), 0.1, 0.1)).toBeCloseTo(0.25, 6);
+    expect(gaussianQuadrantAccuracy(new Float32Array([0.9, -0.9]), 0.1, 0.1)).toBeCloseTo(1, 6);
+    const random = seededRandom(3), gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    let stays = 0;
+    const draws = 40_000;
+    for (let k = 0; k < draws; k++) {
+      const i = k % 4;
+      const [v, a] = [truth[i * 2]!, truth[i * 2 + 1]!];
+      if (quadrantOf(v + 0.2 * gauss(), a + 0.1 * gauss()) === quadrantOf(v, a)) stays++;
+    }
+    expect(gaussianQuadrantAccuracy(truth, 0.2, 0.1)).toBeCloseTo(stays / draws, 2);
+  });
+});
+
 describe("the folded network of the live path", () => {
   beforeAll(async () => { await loadTf(); });
   const random = seededRandom(11);
@@ -235,6 +261,8 @@ describe("datasets, training and the tracker", () => {
     const e = await moodwire(["eval", "emotion", "--corpus", join(dir, "corpus")]);
     expect(e.code, e.stderr).toBe(0);
     expect(e.stdout).toMatch(/model by time since the last section change/);
+    expect(e.stdout).toMatch(/labels within 0\.1 of an axis: valence [\d.]+%, arousal [\d.]+%/);
+    expect(e.stdout).toMatch(/quadrant accuracy if the errors were Gaussian: 0\.\d{3} at RMSE/);
     const json = await moodwire(["eval", "emotion", "--corpus", join(dir, "corpus"), "--json"]);
     const groups = JSON.parse(json.stdout).model.bySectionChange as { count: number }[];
     expect(groups.map((g) => g.count).reduce((a, b) => a + b, 0)).toBe(JSON.parse(json.stdout).model.windows);

@@ -93,6 +93,11 @@ export function formatEmotionScores(model: EmotionScores, baseline: EmotionScore
     `model confusion (rows: true Q1..Q4, columns: predicted)`,
     ...model.confusion.map((row, i) => `  Q${i + 1} ${row.map((v) => String(v).padStart(6)).join("")}`),
   ];
+  if (model.nearAxis && model.quadrantIfGaussian) {
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    lines.push("", `labels within 0.1 of an axis: valence ${pct(model.nearAxis.valence)}, arousal ${pct(model.nearAxis.arousal)} of the windows`,
+      `quadrant accuracy if the errors were Gaussian: ${model.quadrantIfGaussian.map((g) => `${g.accuracy.toFixed(3)} at RMSE ${g.rmse[0].toFixed(3)} / ${g.rmse[1].toFixed(3)}`).join(", ")}`);
+  }
   if (model.cues) {
     lines.push("", "what the cue head hears       RMSE     r^2");
     for (const [name, s] of Object.entries(model.cues)) lines.push(`  ${name.padEnd(24)} ${f(s.rmse)} ${f(s.r2)}`);

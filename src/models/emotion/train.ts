@@ -8,6 +8,7 @@ import { cosineRate, setLearningRate } from "../schedule.ts";
 import { seededRandom, shuffled } from "../random.ts";
 import { tf } from "../tf.ts";
 import { applyLinear, describeWindow, fitLinear, DESCRIPTORS } from "./baseline.ts";
+import { gaussianQuadrantAccuracy, nearAxisShare } from "./axes.ts";
 import { QUADRANTS, quadrantOf, type Quadrant } from "./circumplex.ts";
 import type { EmotionDataset, EmotionSong } from "./dataset.ts";
 import { CHANNEL, EMOTION_FRONTEND, emotionFrames, FRAME_CHANNELS, lastFrameAt, MODEL_CHANNELS, writeWindow, type EmotionFrontEnd } from "./frontend.ts";
@@ -42,7 +43,14 @@ export interface EmotionScores {
   cues?: Record<string, DimensionScores>;
   /** The same scores by time since the last section change (moodwire's corpus). */
   bySectionChange?: SectionChangeScores[];
+  /** Where the true labels sit: the share within 0.1 of each axis (axes.ts). */
+  nearAxis?: { valence: number; arousal: number };
+  /** Quadrant accuracy if the errors were Gaussian: at these RMSEs, and at 0.15 and 0.10 in both. */
+  quadrantIfGaussian?: { rmse: [number, number]; accuracy: number }[];
 }
+
+/** RMSEs (valence, arousal) at which eval also says what Gaussian errors would leave of quadrant accuracy. */
+export const REFERENCE_RMSES: [number, number][] = [[0.15, 0.15], [0.1, 0.1]];
 
 export interface SectionChangeScores {
   /** Seconds since the change: from, up to (not including) to; to null: no upper bound. */
@@ -161,7 +169,10 @@ export function scoreEmotion(truth: Float32Array, predicted: ArrayLike<number>, 
     confusion[t]![p]!++;
     if (t === p) correct++;
   }
-  return { valence: dim(0), arousal: dim(1), quadrantAccuracy: correct / Math.max(1, n), confusion, windows: n };
+  const valence = dim(0), arousal = dim(1);
+  const quadrantIfGaussian = [[valence.rmse, arousal.rmse] as [number, number], ...REFERENCE_RMSES]
+    .map((rmse) => ({ rmse, accuracy: gaussianQuadrantAccuracy(truth, rmse[0], rmse[1]) }));
+  return { valence, arousal, quadrantAccuracy: correct / Math.max(1, n), confusion, windows: n, nearAxis: nearAxisShare(truth), quadrantIfGaussian };
 }
 
 export function scoreModel(model: tf.LayersModel, set: WindowSet, f: EmotionFrontEnd): EmotionScores {
