@@ -115,7 +115,6 @@ export async function buildSedCorpus(options: CorpusOptions): Promise<CorpusSumm
     // and the scenes' timing are the same under either split.
     const bySource = splitByGroup(recordings, random);
     const split = sound === extra && options.newClassSplit === "recording" ? splitWithinGroups(recordings, seededRandom(seed + 1_000_003)) : bySource;
-    if (sound.loadTrainingOnly) split.train.push(...await sound.loadTrainingOnly());
     train.push({ sound, recordings: split.train });
     test.push({ sound, recordings: split.test });
     summary.recordings[sound.label] = { train: describe(split.train), test: describe(split.test) };

@@ -36,14 +36,6 @@ export interface SoundClass {
   packages: string[];
   shape: EventShape;
   load(): Promise<Recording[]>;
-  /**
-   * More recordings of the class that only ever train: they join the training split after
-   * the split by source, so the test scenes keep the sources they had. Every scene draws the
-   * same random numbers whatever a pool holds, so the test scenes stay byte for byte the same.
-   */
-  loadTrainingOnly?(): Promise<Recording[]>;
-  /** Debian packages the training-only recordings come from. */
-  trainingOnlyPackages?: string[];
 }
 
 const FREEDESKTOP = "/usr/share/sounds/freedesktop/stereo";
@@ -51,7 +43,6 @@ const HYDROGEN = "/usr/share/hydrogen/data/drumkits";
 const BUCKLESPRING = "/usr/share/buckle/wav";
 const UFOAI_SOUNDS = "/usr/share/games/ufoai/base/0snd.pk3";
 const HEROES = "/usr/share/games/heroes/sfx";
-const OPENARENA_SOUNDS = "/usr/share/games/openarena/baseoa/pak0.pk3";
 
 export class MissingSoundsError extends ModelInputError {
   override name = "MissingSoundsError";
@@ -92,21 +83,16 @@ async function fromFiles(label: string, files: { path: string; group: string }[]
   return out;
 }
 
-/** Recordings inside a game's zip archive (a .pk3), one group per name groupOf gives. */
-async function fromZip(zip: string, pkg: string, label: string, pattern: RegExp, groupOf: (name: string) => string): Promise<Recording[]> {
-  requirePath(zip, pkg);
-  const entries = [...readZipEntries(zip, (name) => pattern.test(name))].sort(([a], [b]) => a.localeCompare(b));
+async function fromUfoai(label: string, pattern: RegExp, groupOf: (name: string) => string): Promise<Recording[]> {
+  requirePath(UFOAI_SOUNDS, "ufoai-sound");
+  const entries = [...readZipEntries(UFOAI_SOUNDS, (name) => pattern.test(name))].sort(([a], [b]) => a.localeCompare(b));
   const out: Recording[] = [];
   for (const [name, bytes] of entries) {
     const audio = await decodeAudioBytes(bytes);
     const samples = prepareRecording(audio.samples, audio.sampleRate);
-    if (samples.length > 0) out.push({ label, group: groupOf(basename(name).replace(/\.(ogg|wav)$/, "")), source: `${zip}:${name}`, samples });
+    if (samples.length > 0) out.push({ label, group: groupOf(basename(name, ".ogg")), source: `${UFOAI_SOUNDS}:${name}`, samples });
   }
   return out;
-}
-
-function fromUfoai(label: string, pattern: RegExp, groupOf: (name: string) => string): Promise<Recording[]> {
-  return fromZip(UFOAI_SOUNDS, "ufoai-sound", label, pattern, groupOf);
 }
 
 function hydrogenFiles(pattern: RegExp): { path: string; group: string }[] {
@@ -192,10 +178,6 @@ export const SED_CLASSES: SoundClass[] = [
     label: "footsteps", description: "a few steps on one surface (carpet, gravel, snow, metal ...)",
     packages: ["ufoai-sound"], shape: { sequence: { min: 3, max: 6, gapMin: 0.35, gapMax: 0.6 } },
     load: () => fromUfoai("footsteps", /^sound\/footsteps\/[a-z]+\d*\.ogg$/, (n) => n.replace(/\d+$/, "")),
-    // OpenArena's footfalls on four more surfaces (boots, metal, a robot's feet, plain steps);
-    // not its energy steps (one hum), flesh (gore) or splashes (water room tones already splash).
-    trainingOnlyPackages: ["openarena-data"],
-    loadTrainingOnly: () => fromZip(OPENARENA_SOUNDS, "openarena-data", "footsteps", /^sound\/player\/footsteps\/(boot|clank|mech|step)\d\.wav$/, (n) => `openarena-${n.replace(/\d+$/, "")}`),
   },
   {
     label: "glass", description: "glass breaking",
