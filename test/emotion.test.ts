@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeWav } from "../src/audio/wav.ts";
 import { applyLinear, fitLinear, modeStrength, triadQuality } from "../src/models/emotion/baseline.ts";
 import { gaussianQuadrantAccuracy, nearAxisShare, normalCdf } from "../src/models/emotion/axes.ts";
+import { smoothAlongSongs } from "../src/models/emotion/smoothing.ts";
 import { nearestEmotion, quadrantOf } from "../src/models/emotion/circumplex.ts";
 import { composePiece, TEST_PROGRAMS, TEST_TEMPO_BANDS } from "../src/models/emotion/composer.ts";
 import { attachCorpusCues, buildEmotionCorpus, labelPiece } from "../src/models/emotion/corpus.ts";
@@ -156,6 +157,14 @@ describe("labels near the axes", () => {
   });
 });
 
+describe("smoothing along songs", () => {
+  it("starts each song afresh and moves alpha of the way to each new value", () => {
+    const values = new Float32Array([1, 10, 0, 20, 0, 30, 5, 40]);
+    const smoothed = smoothAlongSongs(values, 2, new Int32Array([0, 0, 0, 1]), 0.5);
+    expect(Array.from(smoothed)).toEqual([1, 10, 0.5, 15, 0.25, 22.5, 5, 40]);
+  });
+});
+
 describe("the folded network of the live path", () => {
   beforeAll(async () => { await loadTf(); });
   const random = seededRandom(11);
@@ -263,6 +272,8 @@ describe("datasets, training and the tracker", () => {
     expect(e.stdout).toMatch(/model by time since the last section change/);
     expect(e.stdout).toMatch(/labels within 0\.1 of an axis: valence [\d.]+%, arousal [\d.]+%/);
     expect(e.stdout).toMatch(/quadrant accuracy if the errors were Gaussian: 0\.\d{3} at RMSE/);
+    expect(e.stdout).toMatch(/model, smoothed as the tracker sends it \(alpha 0\.5\):\n\s+0\.\d{3}/);
+    expect(e.stdout).toMatch(/  smoothed as the tracker sends it:\n(.*after a change.*\n){3}.*inside a section/);
     const json = await moodwire(["eval", "emotion", "--corpus", join(dir, "corpus"), "--json"]);
     const groups = JSON.parse(json.stdout).model.bySectionChange as { count: number }[];
     expect(groups.map((g) => g.count).reduce((a, b) => a + b, 0)).toBe(JSON.parse(json.stdout).model.windows);
@@ -292,17 +303,22 @@ describe("datasets, training and the tracker", () => {
     const { readAudioFile } = await import("../src/audio/decode.ts");
     const audio = await readAudioFile(join(dir, "corpus/audio/1.wav"));
     const tracker = new EmotionTracker(model, metadata, { inputRate: audio.sampleRate });
-    const updates: { t: number; v: number; a: number; cues?: Record<string, number> }[] = [];
-    tracker.onUpdate((u) => updates.push({ t: u.t, v: u.raw.valence, a: u.raw.arousal, cues: u.cues }));
+    const updates: { t: number; v: number; a: number; smoothed: [number, number]; cues?: Record<string, number> }[] = [];
+    tracker.onUpdate((u) => updates.push({ t: u.t, v: u.raw.valence, a: u.raw.arousal, smoothed: [u.valence, u.arousal], cues: u.cues }));
     const before = tf.memory().numTensors;
     for (let at = 0; at < audio.samples.length; at += 333) tracker.pushAudio(audio.samples.subarray(at, at + 333));
     expect(tf.memory().numTensors).toBe(before);
     expect(updates.map((u) => u.t)).toEqual(songs[0]!.labels.map((l) => l.time));
     expect(updates).toHaveLength(set.count);
+    // What it sends is what eval scores as "smoothed": the same outputs smoothed along the song.
+    const smoothed = smoothAlongSongs(va!, 2, set.song, SMOOTHING.alpha);
     updates.forEach((u, i) => {
       expect(Math.abs(u.v - va![i * 2]!)).toBeLessThan(1e-4);
       expect(Math.abs(u.a - va![i * 2 + 1]!)).toBeLessThan(1e-4);
+      expect(Math.abs(u.smoothed[0] - smoothed[i * 2]!)).toBeLessThan(1e-4);
+      expect(Math.abs(u.smoothed[1] - smoothed[i * 2 + 1]!)).toBeLessThan(1e-4);
     });
+    expect(updates.some((u, i) => i > 0 && Math.abs(u.smoothed[0] - u.v) > 1e-3), "smoothing changes something").toBe(true);
     // The cue head's outputs come named; the first update is not smoothed yet.
     expect(Object.keys(updates[0]!.cues!)).toEqual(CUE_NAMES);
     CUE_NAMES.forEach((name, j) => expect(updates[0]!.cues![name]).toBeCloseTo(cues![j]!, 4));

@@ -89,6 +89,8 @@ export function formatEmotionScores(model: EmotionScores, baseline: EmotionScore
     `                 valence RMSE    r^2   arousal RMSE    r^2   quadrant acc`,
     `model          ${f(model.valence.rmse)} ${f(model.valence.r2)}   ${f(model.arousal.rmse)} ${f(model.arousal.r2)}   ${f(model.quadrantAccuracy)}`,
     `baseline       ${f(baseline.valence.rmse)} ${f(baseline.valence.r2)}   ${f(baseline.arousal.rmse)} ${f(baseline.arousal.r2)}   ${f(baseline.quadrantAccuracy)}`,
+    ...(model.smoothed ? [`model, smoothed as the tracker sends it (alpha ${model.smoothed.alpha}):`,
+      `               ${f(model.smoothed.scores.valence.rmse)} ${f(model.smoothed.scores.valence.r2)}   ${f(model.smoothed.scores.arousal.rmse)} ${f(model.smoothed.scores.arousal.r2)}   ${f(model.smoothed.scores.quadrantAccuracy)}`] : []),
     ``,
     `model confusion (rows: true Q1..Q4, columns: predicted)`,
     ...model.confusion.map((row, i) => `  Q${i + 1} ${row.map((v) => String(v).padStart(6)).join("")}`),
@@ -105,6 +107,10 @@ export function formatEmotionScores(model: EmotionScores, baseline: EmotionScore
   if (model.bySectionChange) {
     lines.push("", "model by time since the last section change", `  ${"".padEnd(22)} windows  valence RMSE  arousal RMSE  quadrant acc  share of valence error`);
     for (const g of model.bySectionChange) {
+      lines.push(`  ${g.windows.label.padEnd(22)} ${String(g.count).padStart(7)}  ${f(g.valenceRmse)}      ${f(g.arousalRmse)}      ${f(g.quadrantAccuracy)}      ${f(g.valenceErrorShare)}`);
+    }
+    if (model.smoothed?.scores.bySectionChange) lines.push("  smoothed as the tracker sends it:");
+    for (const g of model.smoothed?.scores.bySectionChange ?? []) {
       lines.push(`  ${g.windows.label.padEnd(22)} ${String(g.count).padStart(7)}  ${f(g.valenceRmse)}      ${f(g.arousalRmse)}      ${f(g.quadrantAccuracy)}      ${f(g.valenceErrorShare)}`);
     }
   }
@@ -150,7 +156,7 @@ export async function runEvalEmotion(rest: string[]): Promise<number> {
     const dataset = readEmotionDataset(dir);
     const progress = createPhasedProgress();
     const test = buildWindows(await readSongFrames(dataset.test, metadata.frontEnd, (d, t) => progress(d, t, "reading")), metadata.frontEnd);
-    const scores = { model: scoreModel(model, test, metadata.frontEnd), baseline: scoreBaseline(metadata.baseline, test) };
+    const scores = { model: scoreModel(model, test, metadata.frontEnd, metadata.smoothing), baseline: scoreBaseline(metadata.baseline, test) };
     process.stdout.write(values.json ? JSON.stringify(scores) + "\n" : formatEmotionScores(scores.model, scores.baseline) + "\n");
     return 0;
   } catch (error) {

@@ -10,6 +10,7 @@ import { AudioFeed } from "../../dsp/audio-feed.ts";
 import { loadModel } from "../io.ts";
 import type { tf } from "../tf.ts";
 import { FoldedEmotionNetwork } from "./folded.ts";
+import { smoothStep } from "./smoothing.ts";
 import { nearestEmotion, QUADRANTS, type Quadrant } from "./circumplex.ts";
 import { EmotionAnalysis, FRAME_CHANNELS, MODEL_CHANNELS, prepareWindow, type EmotionFrontEnd } from "./frontend.ts";
 import type { EmotionMetadata } from "./train.ts";
@@ -114,7 +115,7 @@ export class EmotionTracker {
     prepareWindow(this.rawWindow, Math.min(this.frames, f.windowFrames), f, this.window, 0, this.pitchClasses);
     const [va, q, cues = []] = this.network.run(this.window);
     const a = this.alpha, previous = this.smoothed;
-    const mix = (now: number, before: number | undefined) => (before === undefined ? now : a * now + (1 - a) * before);
+    const mix = (now: number, before: number | undefined) => smoothStep(a, now, before);
     const s = (this.smoothed = {
       valence: mix(va![0]!, previous?.valence), arousal: mix(va![1]!, previous?.arousal),
       q: q!.map((p, i) => mix(p, previous?.q[i])), cues: cues.map((c, i) => mix(c, previous?.cues[i])),

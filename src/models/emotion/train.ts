@@ -9,6 +9,7 @@ import { seededRandom, shuffled } from "../random.ts";
 import { tf } from "../tf.ts";
 import { applyLinear, describeWindow, fitLinear, DESCRIPTORS } from "./baseline.ts";
 import { gaussianQuadrantAccuracy, nearAxisShare } from "./axes.ts";
+import { smoothAlongSongs } from "./smoothing.ts";
 import { QUADRANTS, quadrantOf, type Quadrant } from "./circumplex.ts";
 import type { EmotionDataset, EmotionSong } from "./dataset.ts";
 import { CHANNEL, EMOTION_FRONTEND, emotionFrames, FRAME_CHANNELS, lastFrameAt, MODEL_CHANNELS, writeWindow, type EmotionFrontEnd } from "./frontend.ts";
@@ -28,6 +29,8 @@ export interface WindowSet {
   /** Per window, seconds since its section began, NaN in a piece's first section (moodwire's corpus). */
   sinceChange?: Float32Array;
   descriptors: number[][];
+  /** Per window, the index of its song: a song's windows are consecutive, in time order. */
+  song: Int32Array;
   count: number;
 }
 
@@ -45,6 +48,8 @@ export interface EmotionScores {
   bySectionChange?: SectionChangeScores[];
   /** Where the true labels sit: the share within 0.1 of each axis (axes.ts). */
   nearAxis?: { valence: number; arousal: number };
+  /** The same outputs smoothed along each song as the live tracker sends them (smoothing.ts). */
+  smoothed?: { alpha: number; scores: EmotionScores };
   /** Quadrant accuracy if the errors were Gaussian: at these RMSEs, and at 0.15 and 0.10 in both. */
   quadrantIfGaussian?: { rmse: [number, number]; accuracy: number }[];
 }
@@ -114,12 +119,13 @@ export function channelStatistics(songs: SongFrames[]): { mean: number[]; std: n
 }
 
 export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet {
-  const labelled = songs.flatMap((s) => s.labels.filter((l) => lastFrameAt(l.time, f) >= 0 && lastFrameAt(l.time, f) < s.frames).map((l) => ({ s, l })));
+  const labelled = songs.flatMap((s, index) => s.labels.filter((l) => lastFrameAt(l.time, f) >= 0 && lastFrameAt(l.time, f) < s.frames).map((l) => ({ s, l, index })));
   const size = f.windowFrames * MODEL_CHANNELS, count = labelled.length;
   const x = new Float32Array(count * size), va = new Float32Array(count * 2), quadrant = new Float32Array(count * 4);
   const nCues = CUE_NAMES.length, cues = count > 0 && labelled.every(({ l }) => l.cues) ? new Float32Array(count * nCues) : undefined;
   const sinceChange = cues ? new Float32Array(count) : undefined;
   const descriptors: number[][] = [];
+  const song = Int32Array.from(labelled, ({ index }) => index);
   const scratch = new Float32Array(f.windowFrames * FRAME_CHANNELS);
   labelled.forEach(({ s, l }, i) => {
     const last = lastFrameAt(l.time, f);
@@ -131,7 +137,7 @@ export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet
     if (sinceChange) sinceChange[i] = l.sinceChange ?? NaN;
     descriptors.push(describeWindow(s.data, last - f.windowFrames + 1, last + 1));
   });
-  return { x, va, quadrant, cues, sinceChange, descriptors, count };
+  return { x, va, quadrant, cues, sinceChange, descriptors, song, count };
 }
 
 /** Model outputs for every window: [valence, arousal], quadrant probabilities and (with a cue head) the cues. */
@@ -175,15 +181,29 @@ export function scoreEmotion(truth: Float32Array, predicted: ArrayLike<number>, 
   return { valence, arousal, quadrantAccuracy: correct / Math.max(1, n), confusion, windows: n, nearAxis: nearAxisShare(truth), quadrantIfGaussian };
 }
 
-export function scoreModel(model: tf.LayersModel, set: WindowSet, f: EmotionFrontEnd): EmotionScores {
+/**
+ * The model's scores on a window set; with `smoothing`, also the scores of its outputs smoothed
+ * along each song as the live tracker sends them.
+ */
+export function scoreModel(model: tf.LayersModel, set: WindowSet, f: EmotionFrontEnd, smoothing?: { alpha: number }): EmotionScores {
   const out = predictWindows(model, set, f);
+  const scores = scoreOutputs(set, out.va, out.quadrant);
+  if (out.cues && set.cues) scores.cues = Object.fromEntries(CUE_NAMES.map((name, d) => [name, dimensionScores(set.cues!, out.cues!, CUE_NAMES.length, d)]));
+  if (smoothing) {
+    const smooth = (x: Float32Array, width: number) => smoothAlongSongs(x, width, set.song, smoothing.alpha);
+    scores.smoothed = { alpha: smoothing.alpha, scores: scoreOutputs(set, smooth(out.va, 2), smooth(out.quadrant, 4)) };
+  }
+  return scores;
+}
+
+/** Scores of valence/arousal and quadrant probabilities (the largest names the quadrant), by section change too. */
+function scoreOutputs(set: WindowSet, va: Float32Array, quadrant: Float32Array): EmotionScores {
   const predictedQuadrant = (i: number) => {
-    const q = out.quadrant.subarray(i * 4, i * 4 + 4);
+    const q = quadrant.subarray(i * 4, i * 4 + 4);
     return QUADRANTS[q.indexOf(Math.max(...q))]!;
   };
-  const scores = scoreEmotion(set.va, out.va, predictedQuadrant);
-  if (out.cues && set.cues) scores.cues = Object.fromEntries(CUE_NAMES.map((name, d) => [name, dimensionScores(set.cues!, out.cues!, CUE_NAMES.length, d)]));
-  if (set.sinceChange) scores.bySectionChange = scoreBySectionChange(set.va, out.va, predictedQuadrant, set.sinceChange);
+  const scores = scoreEmotion(set.va, va, predictedQuadrant);
+  if (set.sinceChange) scores.bySectionChange = scoreBySectionChange(set.va, va, predictedQuadrant, set.sinceChange);
   return scores;
 }
 
@@ -296,7 +316,7 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
   };
   if (o.dataset.test.length > 0) {
     const test = buildWindows(await readSongFrames(o.dataset.test, f, (d, t) => o.onLoad?.(d, t, "test")), f);
-    metadata.evaluation = { split: "test", model: scoreModel(model, test, f), baseline: scoreBaseline(baseline, test) };
+    metadata.evaluation = { split: "test", model: scoreModel(model, test, f, SMOOTHING), baseline: scoreBaseline(baseline, test) };
   }
   await saveModel(model, o.out, metadata);
   model.dispose();
