@@ -50,7 +50,10 @@ Options:
 export const EVAL_EMOTION_HELP = `Usage: moodwire eval emotion [--model DIR] (--corpus DIR | --deam DIR) [--json]
 
 Prints RMSE and r^2 for valence and arousal, quadrant accuracy and the confusion matrix, for
-the model and for the descriptor baseline, on the test split.`;
+the model and for the descriptor baseline, on the test split; the model's outputs also
+smoothed as the live tracker sends them; how many labels sit near an axis and the quadrant
+accuracy Gaussian errors would leave; on moodwire's corpus, what the cue head hears and the
+scores by time since the last section change.`;
 
 export async function runCorpusEmotion(rest: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options: { out: { type: "string" }, n: { type: "string" }, seed: { type: "string" }, seconds: { type: "string" }, help: { type: "boolean", short: "h" } } });
