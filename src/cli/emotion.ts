@@ -10,7 +10,7 @@ import { loadTf } from "../models/tf.ts";
 import { loadModel } from "../models/io.ts";
 import { buildEmotionCorpus, EMOTION_CORPUS_DEFAULTS } from "../models/emotion/corpus.ts";
 import { readEmotionDataset } from "../models/emotion/dataset.ts";
-import { buildWindows, EMOTION_TRAIN_DEFAULTS, readSongFrames, scoreBaseline, scoreModel, trainEmotion, type EmotionMetadata, type EmotionScores } from "../models/emotion/train.ts";
+import { buildWindows, EMOTION_TRAIN_DEFAULTS, readSongFrames, scoreBaseline, scoreModel, trainEmotion, type EmotionMetadata, type EmotionScores, type SectionChangeScores } from "../models/emotion/train.ts";
 import { CUE_WEIGHTS } from "../models/emotion/cues.ts";
 import { ModelInputError } from "../models/errors.ts";
 import { asUsageError } from "./kinds.ts";
@@ -88,12 +88,13 @@ function datasetArgs(values: { corpus?: string; deam?: string }) {
 
 export function formatEmotionScores(model: EmotionScores, baseline: EmotionScores): string {
   const f = (x: number) => x.toFixed(3).padStart(8);
+  const scoreRow = (name: string, s: EmotionScores) => `${name.padEnd(15)}${f(s.valence.rmse)} ${f(s.valence.r2)}   ${f(s.arousal.rmse)} ${f(s.arousal.r2)}   ${f(s.quadrantAccuracy)}`;
+  const changeRow = (g: SectionChangeScores) => `  ${g.windows.label.padEnd(22)} ${String(g.count).padStart(7)}  ${f(g.valenceRmse)}      ${f(g.arousalRmse)}      ${f(g.quadrantAccuracy)}      ${f(g.valenceErrorShare)}`;
   const lines = [
     `                 valence RMSE    r^2   arousal RMSE    r^2   quadrant acc`,
-    `model          ${f(model.valence.rmse)} ${f(model.valence.r2)}   ${f(model.arousal.rmse)} ${f(model.arousal.r2)}   ${f(model.quadrantAccuracy)}`,
-    `baseline       ${f(baseline.valence.rmse)} ${f(baseline.valence.r2)}   ${f(baseline.arousal.rmse)} ${f(baseline.arousal.r2)}   ${f(baseline.quadrantAccuracy)}`,
-    ...(model.smoothed ? [`model, smoothed as the tracker sends it (alpha ${model.smoothed.alpha}):`,
-      `               ${f(model.smoothed.scores.valence.rmse)} ${f(model.smoothed.scores.valence.r2)}   ${f(model.smoothed.scores.arousal.rmse)} ${f(model.smoothed.scores.arousal.r2)}   ${f(model.smoothed.scores.quadrantAccuracy)}`] : []),
+    scoreRow("model", model),
+    scoreRow("baseline", baseline),
+    ...(model.smoothed ? [`model, smoothed as the tracker sends it (alpha ${model.smoothed.alpha}):`, scoreRow("", model.smoothed.scores)] : []),
     ``,
     `model confusion (rows: true Q1..Q4, columns: predicted)`,
     ...model.confusion.map((row, i) => `  Q${i + 1} ${row.map((v) => String(v).padStart(6)).join("")}`),
@@ -109,13 +110,9 @@ export function formatEmotionScores(model: EmotionScores, baseline: EmotionScore
   }
   if (model.bySectionChange) {
     lines.push("", "model by time since the last section change", `  ${"".padEnd(22)} windows  valence RMSE  arousal RMSE  quadrant acc  share of valence error`);
-    for (const g of model.bySectionChange) {
-      lines.push(`  ${g.windows.label.padEnd(22)} ${String(g.count).padStart(7)}  ${f(g.valenceRmse)}      ${f(g.arousalRmse)}      ${f(g.quadrantAccuracy)}      ${f(g.valenceErrorShare)}`);
-    }
-    if (model.smoothed?.scores.bySectionChange) lines.push("  smoothed as the tracker sends it:");
-    for (const g of model.smoothed?.scores.bySectionChange ?? []) {
-      lines.push(`  ${g.windows.label.padEnd(22)} ${String(g.count).padStart(7)}  ${f(g.valenceRmse)}      ${f(g.arousalRmse)}      ${f(g.quadrantAccuracy)}      ${f(g.valenceErrorShare)}`);
-    }
+    lines.push(...model.bySectionChange.map(changeRow));
+    const smoothed = model.smoothed?.scores.bySectionChange;
+    if (smoothed) lines.push("  smoothed as the tracker sends it:", ...smoothed.map(changeRow));
   }
   return lines.join("\n");
 }

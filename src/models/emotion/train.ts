@@ -175,10 +175,7 @@ export function scoreEmotion(truth: Float32Array, predicted: ArrayLike<number>, 
     confusion[t]![p]!++;
     if (t === p) correct++;
   }
-  const valence = dim(0), arousal = dim(1);
-  const quadrantIfGaussian = [[valence.rmse, arousal.rmse] as [number, number], ...REFERENCE_RMSES]
-    .map((rmse) => ({ rmse, accuracy: gaussianQuadrantAccuracy(truth, rmse[0], rmse[1]) }));
-  return { valence, arousal, quadrantAccuracy: correct / Math.max(1, n), confusion, windows: n, nearAxis: nearAxisShare(truth), quadrantIfGaussian };
+  return { valence: dim(0), arousal: dim(1), quadrantAccuracy: correct / Math.max(1, n), confusion, windows: n };
 }
 
 /**
@@ -188,6 +185,10 @@ export function scoreEmotion(truth: Float32Array, predicted: ArrayLike<number>, 
 export function scoreModel(model: tf.LayersModel, set: WindowSet, f: EmotionFrontEnd, smoothing?: { alpha: number }): EmotionScores {
   const out = predictWindows(model, set, f);
   const scores = scoreOutputs(set, out.va, out.quadrant);
+  // Where the labels sit is the same for raw and smoothed outputs: said once, beside the raw scores.
+  scores.nearAxis = nearAxisShare(set.va);
+  scores.quadrantIfGaussian = [[scores.valence.rmse, scores.arousal.rmse] as [number, number], ...REFERENCE_RMSES]
+    .map((rmse) => ({ rmse, accuracy: gaussianQuadrantAccuracy(set.va, rmse[0], rmse[1]) }));
   if (out.cues && set.cues) scores.cues = Object.fromEntries(CUE_NAMES.map((name, d) => [name, dimensionScores(set.cues!, out.cues!, CUE_NAMES.length, d)]));
   if (smoothing) {
     const smooth = (x: Float32Array, width: number) => smoothAlongSongs(x, width, set.song, smoothing.alpha);
