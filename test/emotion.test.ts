@@ -15,10 +15,10 @@ import { attachCorpusCues, buildEmotionCorpus, labelPiece } from "../src/models/
 import { CUE_NAMES, CUE_WEIGHTS, cueAffect, type MusicalCues } from "../src/models/emotion/cues.ts";
 import { readEmotionDataset } from "../src/models/emotion/dataset.ts";
 import { EMOTION_FRONTEND, MODEL_CHANNELS } from "../src/models/emotion/frontend.ts";
-import { buildEmotionModel, EMOTION_ARCHITECTURE } from "../src/models/emotion/model.ts";
+import { averageEmotionModels, buildEmotionModel, EMOTION_ARCHITECTURE, emotionMemberPrefixes } from "../src/models/emotion/model.ts";
 import { EmotionTracker } from "../src/models/emotion/tracker.ts";
 import { FoldedEmotionNetwork } from "../src/models/emotion/folded.ts";
-import { loadModel } from "../src/models/io.ts";
+import { loadModel, saveModel } from "../src/models/io.ts";
 import { buildWindows, channelStatistics, readSongFrames, scoreBySectionChange, SMOOTHING, type EmotionMetadata } from "../src/models/emotion/train.ts";
 import { seededRandom } from "../src/models/random.ts";
 import { loadTf, tf } from "../src/models/tf.ts";
@@ -172,14 +172,18 @@ describe("the folded network of the live path", () => {
   const predicted = (model: tf.LayersModel, window: Float32Array, frames: number) =>
     tf.tidy(() => (model.predict(tf.tensor3d(window, [1, frames, MODEL_CHANNELS])) as tf.Tensor[]).map((t) => Array.from(t.dataSync())));
 
+  // Batch norm as training leaves it (not its identity at initialisation): scale, shift
+  // and moving statistics of their own, so folding them into the convs is checked.
+  const trainedLooking = (model: tf.LayersModel, seed: number) => {
+    for (const layer of model.layers.filter((l) => l.name.startsWith("bn"))) {
+      layer.setWeights(layer.getWeights().map((w, i) => tf.tidy(() => (i === 3 ? tf.randomUniform(w.shape, 0.2, 3, "float32", seed) : tf.randomNormal(w.shape, i === 0 ? 1 : 0, 0.5, "float32", seed + 2 + i)))));
+    }
+    return model;
+  };
+
   it("gives the Layers model's outputs, batch norm folded in (with and without the cue head), and leaks no tensors", () => {
     for (const cues of [CUE_NAMES.length, 0]) {
-      const model = buildEmotionModel(EMOTION_FRONTEND, 3, cues);
-      // Batch norm as training leaves it (not its identity at initialisation): scale, shift
-      // and moving statistics of their own, so folding them into the convs is checked.
-      for (const layer of model.layers.filter((l) => l.name.startsWith("bn"))) {
-        layer.setWeights(layer.getWeights().map((w, i) => tf.tidy(() => (i === 3 ? tf.randomUniform(w.shape, 0.2, 3, "float32", 5) : tf.randomNormal(w.shape, i === 0 ? 1 : 0, 0.5, "float32", 7 + i)))));
-      }
+      const model = trainedLooking(buildEmotionModel(EMOTION_FRONTEND, 3, cues), 5);
       const before = tf.memory().numTensors;
       const folded = new FoldedEmotionNetwork(model);
       for (let k = 0; k < 3; k++) {
@@ -192,6 +196,38 @@ describe("the folded network of the live path", () => {
       expect(tf.memory().numTensors).toBe(before);
       model.dispose();
     }
+  });
+
+  it("averages networks: the averaged model gives the mean of their outputs, folded too, and saves and loads as one model", async () => {
+    const members = [trainedLooking(buildEmotionModel(EMOTION_FRONTEND, 3, CUE_NAMES.length), 5), trainedLooking(buildEmotionModel(EMOTION_FRONTEND, 4, CUE_NAMES.length), 9), trainedLooking(buildEmotionModel(EMOTION_FRONTEND, 8, CUE_NAMES.length), 13)];
+    const averaged = averageEmotionModels(members);
+    expect(emotionMemberPrefixes(averaged)).toEqual(["m1_", "m2_", "m3_"]);
+    expect(emotionMemberPrefixes(members[0]!)).toEqual([""]);
+    expect(averaged.outputNames).toEqual(["valence_arousal", "quadrant", "cues"]);
+    const saved = mkdtempSync(join(tmpdir(), "moodwire-averaged-"));
+    try {
+      await saveModel(averaged, saved, { kind: "test" });
+      const loaded = (await loadModel(saved)).model;
+      const before = tf.memory().numTensors;
+      const folded = new FoldedEmotionNetwork(loaded);
+      for (let k = 0; k < 3; k++) {
+        const frames = EMOTION_FRONTEND.windowFrames, window = windowOf(frames);
+        const each = members.map((m) => predicted(m, window, frames)), want = predicted(averaged, window, frames);
+        // The members differ, so the average is not any one of them.
+        expect(Math.abs(each[0]![0]![0]! - each[1]![0]![0]!)).toBeGreaterThan(1e-3);
+        want.forEach((head, h) => head.forEach((v, j) => expect(Math.abs(v - each.reduce((sum, e) => sum + e[h]![j]!, 0) / members.length)).toBeLessThan(1e-5)));
+        for (const got of [predicted(loaded, window, frames), folded.run(window)]) want.forEach((head, h) => head.forEach((v, j) => expect(Math.abs(got[h]![j]! - v)).toBeLessThan(1e-4)));
+      }
+      folded.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      loaded.dispose();
+    } finally {
+      rmSync(saved, { recursive: true, force: true });
+    }
+    expect(() => averageEmotionModels([averaged, members[0]!])).toThrow(/one network, not an average/);
+    expect(() => averageEmotionModels([members[0]!])).toThrow(/at least two/);
+    expect(() => averageEmotionModels([members[0]!, buildEmotionModel(EMOTION_FRONTEND, 3, 0)])).toThrow(/same input and the same heads/);
+    for (const m of [...members, averaged]) m.dispose();
   });
 
   it.runIf(existsSync(join(new URL("../models/emotion", import.meta.url).pathname, "model.json")))("gives the shipped model's outputs", async () => {
@@ -291,6 +327,37 @@ describe("datasets, training and the tracker", () => {
     expect(scores.model.windows).toBeGreaterThan(0);
     expect(scores.baseline.confusion).toHaveLength(4);
   }, 120_000);
+
+  it("train emotion --seeds trains one network per seed and saves their average; --average joins trained ones, from one corpus only", async () => {
+    const out = join(dir, "averaged"), corpus = join(dir, "corpus");
+    const r = await moodwire(["train", "emotion", "--corpus", corpus, "--out", out, "--epochs", "1", "--seeds", "1,2"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/seed 2 epoch 1\/1/);
+    expect(r.stderr).toMatch(/validation RMSE: network 1 0\.\d{3}, network 2 0\.\d{3}; averaged 0\.\d{3}/);
+    expect(r.stdout).toMatch(/valence RMSE/);
+    const { model, metadata } = await loadModel<EmotionMetadata>(out);
+    expect(emotionMemberPrefixes(model)).toEqual(["m1_", "m2_"]);
+    expect(metadata.architecture.members).toBe(2);
+    expect(metadata.training.members!.map((m) => m.seed)).toEqual([1, 2]);
+    expect(metadata.evaluation!.model.windows).toBeGreaterThan(0);
+    model.dispose();
+    // Two networks trained apart, joined afterwards; eval reads the average like any model.
+    for (const seed of ["3", "4"]) expect((await moodwire(["train", "emotion", "--corpus", corpus, "--out", join(dir, `single-${seed}`), "--epochs", "1", "--seed", seed])).code).toBe(0);
+    const joined = await moodwire(["train", "emotion", "--corpus", corpus, "--out", join(dir, "joined"), "--average", `${join(dir, "single-3")},${join(dir, "single-4")}`]);
+    expect(joined.code, joined.stderr).toBe(0);
+    const e = await moodwire(["eval", "emotion", "--model", join(dir, "joined"), "--corpus", corpus, "--json"]);
+    expect(e.code, e.stderr).toBe(0);
+    const { metadata: joinedMetadata } = await loadModel<EmotionMetadata>(join(dir, "joined"));
+    expect(JSON.parse(e.stdout).model.valence.rmse).toBeCloseTo(joinedMetadata.evaluation!.model.valence.rmse, 6);
+    // A network from another corpus (the DEAM fixture's) cannot join: its inputs mean something else.
+    const mixed = await moodwire(["train", "emotion", "--corpus", corpus, "--out", join(dir, "mixed"), "--average", `${join(dir, "single-3")},${join(dir, "model")}`]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/not trained on the same corpus/);
+    expect(existsSync(join(dir, "mixed"))).toBe(false);
+    const one = await moodwire(["train", "emotion", "--corpus", corpus, "--out", join(dir, "mixed"), "--seeds", "1"]);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/--seeds needs two or more different seeds/);
+  }, 240_000);
 
   it("the live tracker sees exactly the training windows (same outputs at every 0.5 s) and leaks no tensors", async () => {
     const songs = await readSongFrames(readEmotionDataset(join(dir, "corpus")).train.slice(0, 1), EMOTION_FRONTEND);

@@ -2,15 +2,16 @@
 
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UsageError, parseNumber } from "./args.ts";
 import { createPhasedProgress } from "./progress.ts";
 import { loadTf } from "../models/tf.ts";
 import { loadModel } from "../models/io.ts";
 import { buildEmotionCorpus, EMOTION_CORPUS_DEFAULTS } from "../models/emotion/corpus.ts";
-import { readEmotionDataset } from "../models/emotion/dataset.ts";
-import { buildWindows, EMOTION_TRAIN_DEFAULTS, readSongFrames, scoreBaseline, scoreModel, trainEmotion, type EmotionMetadata, type EmotionScores, type SectionChangeScores } from "../models/emotion/train.ts";
+import { readEmotionDataset, type EmotionDataset } from "../models/emotion/dataset.ts";
+import { averageEmotion, buildWindows, EMOTION_TRAIN_DEFAULTS, readSongFrames, scoreBaseline, scoreModel, trainEmotion, type EmotionMetadata, type EmotionScores, type SectionChangeScores } from "../models/emotion/train.ts";
 import { CUE_WEIGHTS } from "../models/emotion/cues.ts";
 import { ModelInputError } from "../models/errors.ts";
 import { asUsageError } from "./kinds.ts";
@@ -45,7 +46,15 @@ PMEmo (dynamic_annotations.csv), found anywhere under DIR, split 80/20 by song.
 Options:
   --out DIR       model folder (required)
   --epochs N      default ${EMOTION_TRAIN_DEFAULTS.epochs}
-  --seed N        default ${EMOTION_TRAIN_DEFAULTS.seed}`;
+  --seed N        draws the initial weights and the batches (default ${EMOTION_TRAIN_DEFAULTS.seed})
+  --seeds N,N,... trains one network per seed, one after another, and saves one model that
+                  averages their outputs (the shipped model: --seeds 1,2,3)
+  --average DIR,DIR,...
+                  averages networks already trained on this corpus (with different --seed)
+                  into one model, without training; scored like a trained one
+
+Every network keeps its epoch with the lowest validation RMSE, on the same tenth of the
+training pieces whatever the seed; an average is scored on those pieces too.`;
 
 export const EVAL_EMOTION_HELP = `Usage: moodwire eval emotion [--model DIR] (--corpus DIR | --deam DIR) [--json]
 
@@ -118,26 +127,48 @@ export function formatEmotionScores(model: EmotionScores, baseline: EmotionScore
 }
 
 export async function runTrainEmotion(rest: string[]): Promise<number> {
-  const { values } = parseArgs({ args: rest, options: { corpus: { type: "string" }, deam: { type: "string" }, out: { type: "string" }, epochs: { type: "string" }, seed: { type: "string" }, help: { type: "boolean", short: "h" } } });
+  const { values } = parseArgs({ args: rest, options: { corpus: { type: "string" }, deam: { type: "string" }, out: { type: "string" }, epochs: { type: "string" }, seed: { type: "string" }, seeds: { type: "string" }, average: { type: "string" }, help: { type: "boolean", short: "h" } } });
   if (values.help) { process.stdout.write(TRAIN_EMOTION_HELP + "\n"); return 0; }
-  const { dir, seed } = datasetArgs(values);
+  const { dir, seed: corpusSeed } = datasetArgs(values);
   if (!values.out) throw new UsageError("train emotion needs --out DIR");
+  if ([values.seed, values.seeds, values.average].filter((v) => v !== undefined).length > 1) throw new UsageError("give one of --seed N, --seeds N,N,... or --average DIR,DIR,...");
+  const seeds = values.seeds === undefined ? undefined : values.seeds.split(",").map((v) => parseNumber("seeds", v)!);
+  if (seeds && (seeds.length < 2 || new Set(seeds).size !== seeds.length)) throw new UsageError(`--seeds needs two or more different seeds, got "${values.seeds}"`);
+  const averaged = values.average?.split(",").filter((d) => d !== "");
+  if (averaged && averaged.length < 2) throw new UsageError(`--average needs two or more model folders, got "${values.average}"`);
   await loadTf();
   const progress = createPhasedProgress();
-
+  const onLoad = (d: number, t: number, what: string) => progress(d, t, `reading ${what}`);
+  const train = (dataset: EmotionDataset, out: string, seed: number) => trainEmotion({
+    dataset, out, corpusSeed,
+    epochs: parseNumber("epochs", values.epochs) ?? EMOTION_TRAIN_DEFAULTS.epochs,
+    batchSize: EMOTION_TRAIN_DEFAULTS.batchSize, learningRate: EMOTION_TRAIN_DEFAULTS.learningRate,
+    seed, onLoad,
+    onProgress: (p) => {
+      if (p.validationRmse !== undefined) { process.stderr.write(`${seeds ? `seed ${seed} ` : ""}epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)} val RMSE ${p.validationRmse.toFixed(3)}\n`); return; }
+      progress((p.epoch - 1) * p.batches + p.batch, p.batches * p.epochs, seeds ? `training seed ${seed}` : "training", `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`);
+    },
+  });
   try {
     const dataset = readEmotionDataset(dir);
-    const metadata = await trainEmotion({
-      dataset, out: values.out, corpusSeed: seed,
-      epochs: parseNumber("epochs", values.epochs) ?? EMOTION_TRAIN_DEFAULTS.epochs,
-      batchSize: EMOTION_TRAIN_DEFAULTS.batchSize, learningRate: EMOTION_TRAIN_DEFAULTS.learningRate,
-      seed: parseNumber("seed", values.seed) ?? EMOTION_TRAIN_DEFAULTS.seed,
-      onLoad: (d, t, what) => progress(d, t, `reading ${what}`),
-      onProgress: (p) => {
-        if (p.validationRmse !== undefined) { process.stderr.write(`epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)} val RMSE ${p.validationRmse.toFixed(3)}\n`); return; }
-        progress((p.epoch - 1) * p.batches + p.batch, p.batches * p.epochs, "training", `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`);
-      },
-    });
+    let metadata: EmotionMetadata;
+    if (seeds || averaged) {
+      // Each network is trained (or was) as one; the members live in a scratch folder until averaged.
+      const scratch = seeds ? mkdtempSync(join(tmpdir(), "moodwire-emotion-members-")) : undefined;
+      const dirs = averaged ?? seeds!.map((s) => join(scratch!, `seed-${s}`));
+      if (seeds) for (const [i, s] of seeds.entries()) await train(dataset, dirs[i]!, s);
+      const members = await Promise.all(dirs.map((d) => loadModel<EmotionMetadata>(d)));
+      try {
+        metadata = await averageEmotion({ members, dataset, out: values.out, onLoad });
+      } finally {
+        for (const m of members) m.model.dispose();
+      }
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
+      const records = metadata.training.members!;
+      process.stderr.write(`validation RMSE: ${records.map((r, i) => `network ${i + 1} ${r.validationRmse.toFixed(3)}`).join(", ")}; averaged ${metadata.training.validationRmse.toFixed(3)}\n`);
+    } else {
+      metadata = await train(dataset, values.out, parseNumber("seed", values.seed) ?? EMOTION_TRAIN_DEFAULTS.seed);
+    }
     if (metadata.evaluation) process.stdout.write(formatEmotionScores(metadata.evaluation.model, metadata.evaluation.baseline) + "\n");
     return 0;
   } catch (error) {

@@ -10,6 +10,7 @@
 
 import { ModelInputError } from "../errors.ts";
 import { tf } from "../tf.ts";
+import { emotionMemberPrefixes } from "./model.ts";
 
 interface FoldedConv { filter: tf.Tensor4D; bias: tf.Tensor1D; pool: number }
 interface Head { name: string; units: number; activation: string }
@@ -17,20 +18,65 @@ interface Head { name: string; units: number; activation: string }
 const CONV_BLOCKS = 3;
 
 export class FoldedEmotionNetwork {
-  private readonly convs: FoldedConv[] = [];
-  private readonly timeline: { kernel: tf.Tensor2D; bias: tf.Tensor1D };
-  private readonly hidden: { kernel: tf.Tensor2D; bias: tf.Tensor1D };
-  private readonly heads: { kernel: tf.Tensor2D; bias: tf.Tensor1D; layout: Head[] };
+  private readonly members: FoldedMember[];
+  private readonly heads: Head[];
   private readonly frames: number;
   private readonly channels: number;
 
-  /** Folds a model built by buildEmotionModel (any number of output heads). */
+  /**
+   * Folds a model built by buildEmotionModel (any number of output heads) or by
+   * averageEmotionModels (each network folded, their outputs averaged as the model does).
+   */
   constructor(model: tf.LayersModel) {
     const [, frames, channels] = model.inputs[0]!.shape;
     this.frames = frames!;
     this.channels = channels!;
+    const prefixes = emotionMemberPrefixes(model);
+    if (prefixes.length === 0) throw new ModelInputError(`this emotion model has no layer "conv1": it was not built by this moodwire's buildEmotionModel; retrain it with npx moodwire train emotion`);
+    const headNames = model.outputLayers.map((l) => l.name);
+    this.members = [];
+    try {
+      for (const prefix of prefixes) this.members.push(new FoldedMember(model, prefix, headNames));
+    } catch (error) {
+      for (const m of this.members) m.dispose();
+      throw error;
+    }
+    this.heads = this.members[0]!.heads;
+  }
+
+  /**
+   * The outputs for one window (frames x channels, the model's input layout), one array per
+   * output head in the model's order, after the heads' activations (averaged over the networks).
+   */
+  run(window: Float32Array): number[][] {
+    const outputs = this.heads.map((h) => new Array<number>(h.units).fill(0));
+    for (const member of this.members) {
+      const logits = member.logits(window, this.frames, this.channels);
+      let at = 0;
+      this.heads.forEach((h, i) => {
+        const values = activate(h.activation, Array.from(logits.subarray(at, (at += h.units))));
+        for (let j = 0; j < h.units; j++) outputs[i]![j]! += values[j]! / this.members.length;
+      });
+    }
+    return outputs;
+  }
+
+  dispose(): void {
+    for (const m of this.members) m.dispose();
+  }
+}
+
+/** One network of a model (its layers' names start with prefix), folded. */
+class FoldedMember {
+  private readonly convs: FoldedConv[] = [];
+  private readonly timeline: { kernel: tf.Tensor2D; bias: tf.Tensor1D };
+  private readonly hidden: { kernel: tf.Tensor2D; bias: tf.Tensor1D };
+  private readonly head: { kernel: tf.Tensor2D; bias: tf.Tensor1D };
+  readonly heads: Head[];
+
+  constructor(model: tf.LayersModel, prefix: string, headNames: string[]) {
     const layer = (name: string) => {
-      try { return model.getLayer(name); } catch { throw new ModelInputError(`this emotion model has no layer "${name}": it was not built by this moodwire's buildEmotionModel; retrain it with npx moodwire train emotion`); }
+      try { return model.getLayer(prefix + name); } catch { throw new ModelInputError(`this emotion model has no layer "${prefix + name}": it was not built by this moodwire's buildEmotionModel; retrain it with npx moodwire train emotion`); }
     };
     const config = (name: string) => layer(name).getConfig() as Record<string, unknown>;
     tf.tidy(() => {
@@ -41,7 +87,7 @@ export class FoldedEmotionNetwork {
         const [gamma, beta, mean, variance] = layer(`bn${i}`).getWeights() as tf.Tensor1D[];
         const scale = tf.div(gamma!, tf.sqrt(tf.add(variance!, config(`bn${i}`).epsilon as number)));
         // The last conv block has no pooling layer.
-        const poolConfig = model.layers.some((l) => l.name === `pool${i}`) ? config(`pool${i}`) : undefined;
+        const poolConfig = model.layers.some((l) => l.name === `${prefix}pool${i}`) ? config(`pool${i}`) : undefined;
         if (poolConfig && (poolConfig.padding !== "valid" || String(poolConfig.strides) !== String(poolConfig.poolSize))) throw new ModelInputError(`pool${i} of this emotion model is not the non-overlapping max-pooling that moodwire builds`);
         const pool = poolConfig ? (poolConfig.poolSize as number[] | number) : 1;
         this.convs.push({
@@ -55,23 +101,19 @@ export class FoldedEmotionNetwork {
     this.timeline = { kernel: tf.tidy(() => tf.keep(timelineKernel.squeeze([0]) as tf.Tensor2D)), bias: timelineBias.clone() };
     const [hiddenKernel, hiddenBias] = layer("hidden").getWeights() as [tf.Tensor2D, tf.Tensor1D];
     this.hidden = { kernel: hiddenKernel.clone(), bias: hiddenBias.clone() };
-    const outputs = model.outputLayers;
-    const layout = outputs.map((l) => ({ name: l.name, units: (l.getConfig().units as number), activation: String(l.getConfig().activation) }));
-    for (const h of layout) if (!["tanh", "softmax"].includes(h.activation)) throw new ModelInputError(`output "${h.name}" has activation ${h.activation}, which the live emotion path does not run`);
-    this.heads = tf.tidy(() => ({
+    const outputs = headNames.map((name) => layer(name));
+    this.heads = outputs.map((l, i) => ({ name: headNames[i]!, units: l.getConfig().units as number, activation: String(l.getConfig().activation) }));
+    for (const h of this.heads) if (!["tanh", "softmax"].includes(h.activation)) throw new ModelInputError(`output "${h.name}" has activation ${h.activation}, which the live emotion path does not run`);
+    this.head = tf.tidy(() => ({
       kernel: tf.keep(tf.concat(outputs.map((l) => l.getWeights()[0]!), 1) as tf.Tensor2D),
       bias: tf.keep(tf.concat(outputs.map((l) => l.getWeights()[1]!), 0) as tf.Tensor1D),
-      layout,
     }));
   }
 
-  /**
-   * The outputs for one window (frames x channels, the model's input layout), one array per
-   * output head in the model's order, after the heads' activations.
-   */
-  run(window: Float32Array): number[][] {
-    const logits = tf.tidy(() => {
-      let x: tf.Tensor4D = tf.tensor4d(window, [1, 1, this.frames, this.channels]);
+  /** Every head's logits for one window, concatenated in the heads' order. */
+  logits(window: Float32Array, frames: number, channels: number): Float32Array {
+    return tf.tidy(() => {
+      let x: tf.Tensor4D = tf.tensor4d(window, [1, 1, frames, channels]);
       for (const c of this.convs) {
         x = tf.fused.conv2d({ x, filter: c.filter, strides: 1, pad: "same", bias: c.bias, activation: "relu" });
         if (c.pool > 1) x = tf.maxPool(x, [1, c.pool], [1, c.pool], "valid");
@@ -81,17 +123,12 @@ export class FoldedEmotionNetwork {
       // The timeline: a 1x1 conv (a matmul per step) with ReLU, flattened step by step as Flatten does.
       const timeline = tf.fused.matMul({ a: features, b: this.timeline.kernel, bias: this.timeline.bias, activation: "relu" }).reshape([1, -1]);
       const hidden = tf.fused.matMul({ a: tf.concat([average, timeline], 1), b: this.hidden.kernel, bias: this.hidden.bias, activation: "relu" });
-      return tf.fused.matMul({ a: hidden, b: this.heads.kernel, bias: this.heads.bias }).dataSync();
-    });
-    let at = 0;
-    return this.heads.layout.map((h) => {
-      const values = Array.from(logits.subarray(at, (at += h.units)));
-      return activate(h.activation, values);
+      return tf.fused.matMul({ a: hidden, b: this.head.kernel, bias: this.head.bias }).dataSync() as Float32Array;
     });
   }
 
   dispose(): void {
-    tf.dispose([...this.convs.flatMap((c) => [c.filter, c.bias]), this.timeline.kernel, this.timeline.bias, this.hidden.kernel, this.hidden.bias, this.heads.kernel, this.heads.bias]);
+    tf.dispose([...this.convs.flatMap((c) => [c.filter, c.bias]), this.timeline.kernel, this.timeline.bias, this.hidden.kernel, this.hidden.bias, this.head.kernel, this.head.bias]);
   }
 }
 

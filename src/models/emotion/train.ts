@@ -13,7 +13,8 @@ import { smoothAlongSongs } from "./smoothing.ts";
 import { QUADRANTS, quadrantOf, type Quadrant } from "./circumplex.ts";
 import type { EmotionDataset, EmotionSong } from "./dataset.ts";
 import { CHANNEL, EMOTION_FRONTEND, emotionFrames, FRAME_CHANNELS, lastFrameAt, MODEL_CHANNELS, writeWindow, type EmotionFrontEnd } from "./frontend.ts";
-import { buildEmotionModel, EMOTION_ARCHITECTURE } from "./model.ts";
+import { averageEmotionModels, buildEmotionModel, EMOTION_ARCHITECTURE } from "./model.ts";
+import { ModelInputError } from "../errors.ts";
 import { CUE_NAMES } from "./cues.ts";
 
 export interface SongFrames { id: string; frames: number; data: Float32Array; labels: EmotionSong["labels"] }
@@ -84,13 +85,26 @@ export const SMOOTHING = { alpha: 0.5 };
 export interface EmotionMetadata {
   kind: "moodwire-emotion";
   frontEnd: EmotionFrontEnd;
-  architecture: typeof EMOTION_ARCHITECTURE & { cues?: string[] };
+  /** members: how many networks the model averages (averageEmotion); absent for one. */
+  architecture: typeof EMOTION_ARCHITECTURE & { cues?: string[]; members?: number };
   /** Exponential smoothing of valence/arousal and quadrant probabilities per 0.5 s update. */
   smoothing: typeof SMOOTHING;
   baseline: { descriptors: readonly string[]; valence: number[]; arousal: number[] };
   corpus: { layout: string; seed: number | null; trainSongs: number; testSongs: number };
-  training: { epochs: number; seed?: number; bestEpoch: number; validationRmse: number; seconds: number; learningRate?: [number, number] };
+  /** How the network was trained; for averaged networks (averageEmotion), each one's in members. */
+  training: TrainingRecord & { members?: TrainingRecord[] };
   evaluation?: { split: string; model: EmotionScores; baseline: EmotionScores };
+}
+
+export interface TrainingRecord {
+  epochs: number;
+  seed?: number;
+  /** The epoch kept (one network; an average of networks keeps each one's). */
+  bestEpoch?: number;
+  /** Mean of valence and arousal RMSE on the validation pieces. */
+  validationRmse: number;
+  seconds: number;
+  learningRate?: [number, number];
 }
 
 export async function readSongFrames(songs: EmotionSong[], f: EmotionFrontEnd, onSong?: (done: number, total: number) => void): Promise<SongFrames[]> {
@@ -254,17 +268,26 @@ export const EMOTION_TRAIN_DEFAULTS = { epochs: 16, batchSize: 64, learningRate:
 /** Draws the tenth of the training pieces that chooses the epoch (the shipped models' pieces). */
 const VALIDATION_SEED = 1;
 
+/**
+ * The training pieces in two: those the network fits, and the tenth that chooses its epoch.
+ * The validation pieces do not depend on --seed (which draws the weights and the batches), so
+ * runs with different seeds choose their epoch on, and are compared on, the same pieces; and
+ * so is a model averaging them (averageEmotion).
+ */
+export function splitValidation<T>(train: T[]): { fit: T[]; validation: T[] } {
+  const order = shuffled(seededRandom(VALIDATION_SEED), train.map((_, i) => i));
+  const validationIds = new Set(order.slice(0, Math.max(1, Math.round(train.length / 10))));
+  return { fit: train.filter((_, i) => !validationIds.has(i)), validation: train.filter((_, i) => validationIds.has(i)) };
+}
+
 export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetadata> {
   const started = Date.now();
   const random = seededRandom(o.seed);
   const train = await readSongFrames(o.dataset.train, EMOTION_FRONTEND, (d, t) => o.onLoad?.(d, t, "train"));
   const f: EmotionFrontEnd = { ...EMOTION_FRONTEND, ...channelStatistics(train) };
-  // The validation pieces do not depend on --seed (which draws the weights and the batches),
-  // so runs with different seeds choose their epoch on, and are compared on, the same pieces.
-  const order = shuffled(seededRandom(VALIDATION_SEED), train.map((_, i) => i));
-  const validationIds = new Set(order.slice(0, Math.max(1, Math.round(train.length / 10))));
-  const fit = buildWindows(train.filter((_, i) => !validationIds.has(i)), f);
-  const validation = buildWindows(train.filter((_, i) => validationIds.has(i)), f);
+  const pieces = splitValidation(train);
+  const fit = buildWindows(pieces.fit, f);
+  const validation = buildWindows(pieces.validation, f);
   const baseline = {
     descriptors: DESCRIPTORS,
     valence: fitLinear(fit.descriptors, Array.from({ length: fit.count }, (_, i) => fit.va[i * 2]!)),
@@ -322,4 +345,50 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
   await saveModel(model, o.out, metadata);
   model.dispose();
   return metadata;
+}
+
+export interface AverageEmotionOptions {
+  /** Networks trained by trainEmotion on the same corpus (any seeds). */
+  members: { model: tf.LayersModel; metadata: EmotionMetadata }[];
+  dataset: EmotionDataset;
+  out: string;
+  onLoad?: (done: number, total: number, what: string) => void;
+}
+
+/**
+ * One model that averages the members' outputs (averageEmotionModels), scored as trainEmotion
+ * scores one network: on the validation pieces that chose each member's epoch, and on the test
+ * split. Saved with the members' training records.
+ */
+export async function averageEmotion(o: AverageEmotionOptions): Promise<EmotionMetadata> {
+  const [first] = o.members;
+  if (!first || o.members.length < 2) throw new ModelInputError("averaging needs at least two trained emotion models");
+  const f = first.metadata.frontEnd, same = (m: EmotionMetadata) => JSON.stringify(m.frontEnd) === JSON.stringify(f) && JSON.stringify(m.corpus) === JSON.stringify(first.metadata.corpus);
+  if (!o.members.every((m) => m.metadata.kind === "moodwire-emotion" && same(m.metadata))) {
+    throw new ModelInputError("the models to average were not trained on the same corpus (their corpus or front-end statistics differ): train each with train emotion on one corpus, with different --seed");
+  }
+  if (o.members.some((m) => m.metadata.training.members)) throw new ModelInputError("a model to average is an average itself: give the networks it was made of");
+  const model = averageEmotionModels(o.members.map((m) => m.model));
+  try {
+    const validation = buildWindows(await readSongFrames(splitValidation(o.dataset.train).validation, f, (d, t) => o.onLoad?.(d, t, "validation")), f);
+    const s = scoreModel(model, validation, f);
+    const records = o.members.map((m) => m.metadata.training);
+    const metadata: EmotionMetadata = {
+      ...first.metadata,
+      architecture: { ...first.metadata.architecture, members: o.members.length },
+      training: {
+        epochs: first.metadata.training.epochs, learningRate: first.metadata.training.learningRate,
+        validationRmse: (s.valence.rmse + s.arousal.rmse) / 2, seconds: records.reduce((sum, r) => sum + r.seconds, 0), members: records,
+      },
+      evaluation: undefined,
+    };
+    if (o.dataset.test.length > 0) {
+      const test = buildWindows(await readSongFrames(o.dataset.test, f, (d, t) => o.onLoad?.(d, t, "test")), f);
+      metadata.evaluation = { split: "test", model: scoreModel(model, test, f, SMOOTHING), baseline: scoreBaseline(first.metadata.baseline, test) };
+    }
+    await saveModel(model, o.out, metadata);
+    return metadata;
+  } finally {
+    model.dispose();
+  }
 }
