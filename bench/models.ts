@@ -248,6 +248,7 @@ async function benchEmotion() {
   const pieces = values.quick ? 3 : 10;
   log(`emotion corpus: ${pieces} pieces of 30 s composed and rendered in ${renderSeconds.toFixed(1)} s (${((pieces * 30) / renderSeconds).toFixed(0)}x real time)`);
   const bytes = statSync(join(DEFAULT_EMOTION_MODEL, "weights.bin")).size;
-  log(`emotion model size: weights ${(bytes / 1024).toFixed(0)} KiB`);
-  return { updateMs: batch, liveTickMs: liveTick, corpusRealTime: (pieces * 30) / renderSeconds, weightsBytes: bytes, scores: metadata.evaluation };
+  const networks = metadata.architecture.members ?? 1;
+  log(`emotion model size: weights ${(bytes / 1024).toFixed(0)} KiB (${networks} network${networks > 1 ? "s, averaged" : ""})`);
+  return { networks, updateMs: batch, liveTickMs: liveTick, corpusRealTime: (pieces * 30) / renderSeconds, weightsBytes: bytes, scores: metadata.evaluation };
 }
