@@ -143,7 +143,7 @@ export async function runTrainEmotion(rest: string[]): Promise<number> {
     dataset, out, corpusSeed,
     epochs: parseNumber("epochs", values.epochs) ?? EMOTION_TRAIN_DEFAULTS.epochs,
     batchSize: EMOTION_TRAIN_DEFAULTS.batchSize, learningRate: EMOTION_TRAIN_DEFAULTS.learningRate,
-    seed, onLoad,
+    seed, onLoad, evaluate: !seeds,
     onProgress: (p) => {
       if (p.validationRmse !== undefined) { process.stderr.write(`${seeds ? `seed ${seed} ` : ""}epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)} val RMSE ${p.validationRmse.toFixed(3)}\n`); return; }
       progress((p.epoch - 1) * p.batches + p.batch, p.batches * p.epochs, seeds ? `training seed ${seed}` : "training", `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`);
@@ -155,6 +155,7 @@ export async function runTrainEmotion(rest: string[]): Promise<number> {
     if (seeds || averaged) {
       // Each network is trained (or was) as one; the members live in a scratch folder until averaged.
       const scratch = seeds ? mkdtempSync(join(tmpdir(), "moodwire-emotion-members-")) : undefined;
+      if (scratch) process.stderr.write(`moodwire: training ${seeds!.length} networks in ${scratch} (removed once averaged)\n`);
       const dirs = averaged ?? seeds!.map((s) => join(scratch!, `seed-${s}`));
       if (seeds) for (const [i, s] of seeds.entries()) await train(dataset, dirs[i]!, s);
       const members = await Promise.all(dirs.map((d) => loadModel<EmotionMetadata>(d)));

@@ -260,6 +260,8 @@ export interface TrainEmotionOptions {
   corpusSeed: number | null;
   /** Learn the cues as a second task when the corpus has them (default true). */
   cueHead?: boolean;
+  /** Score the model on the test split (default true; an average's members are scored together). */
+  evaluate?: boolean;
   onLoad?: (done: number, total: number, what: string) => void;
   onProgress?: (p: { epoch: number; epochs: number; batch: number; batches: number; loss: number; validationRmse?: number }) => void;
 }
@@ -338,7 +340,7 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
     corpus: { layout: o.dataset.layout, seed: o.corpusSeed, trainSongs: o.dataset.train.length, testSongs: o.dataset.test.length },
     training: { epochs: o.epochs, seed: o.seed, bestEpoch: best.epoch, validationRmse: best.rmse, seconds: Math.round((Date.now() - started) / 1000), learningRate: [o.learningRate, finalRate] },
   };
-  if (o.dataset.test.length > 0) {
+  if (o.dataset.test.length > 0 && o.evaluate !== false) {
     const test = buildWindows(await readSongFrames(o.dataset.test, f, (d, t) => o.onLoad?.(d, t, "test")), f);
     metadata.evaluation = { split: "test", model: scoreModel(model, test, f, SMOOTHING), baseline: scoreBaseline(baseline, test) };
   }
