@@ -71,6 +71,13 @@ describe("listening beyond this computer", () => {
     expect(message).toMatch(/bad\.json:1: \(top\) must NOT have additional properties "oracle"/);
   });
 
+  it("runs all of an averaged emotion model's networks unless told how many", () => {
+    expect(parseConfig("{}").analysis.emotion.networks).toBeNull();
+    expect(parseConfig(`{ "analysis": { "emotion": { "networks": 1 } } }`).analysis.emotion.networks).toBe(1);
+    expect(() => parseConfig(`{\n  "analysis": { "emotion": { "networks": 0 } }\n}`, "c.json")).toThrow(/c\.json:2: \/analysis\/emotion\/networks must be >= 1/);
+    expect(() => parseConfig(`{ "analysis": { "emotion": { "networks": 1.5 } } }`, "c.json")).toThrow(/networks must be integer/);
+  });
+
   it("moodwire config validate and listen say so on the command line", async () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, `{\n  "osc": { "out": ["nowhere"] }\n}\n`);

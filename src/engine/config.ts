@@ -14,7 +14,8 @@ export interface EngineConfig {
   analysis: {
     oracle: { enabled: boolean; features: "chroma" | "mfcc"; dfunc: "cosine" | "euclidean"; windowFrames: number };
     sed: { enabled: boolean; model: string };
-    emotion: { enabled: boolean; model: string };
+    /** networks: of a model that averages networks, how many to run (null: all). */
+    emotion: { enabled: boolean; model: string; networks: number | null };
   };
   affect: { weights: { music: number; face: number }; smoothingSeconds: number; staleSeconds: number };
   mapping: string | null;
@@ -39,7 +40,7 @@ export function defaultConfig(): EngineConfig {
     analysis: {
       oracle: { enabled: true, features: "chroma", dfunc: "cosine", windowFrames: 51_680 },
       sed: { enabled: true, model: models("sed") },
-      emotion: { enabled: true, model: models("emotion") },
+      emotion: { enabled: true, model: models("emotion"), networks: null },
     },
     affect: { weights: { music: 1, face: 1 }, smoothingSeconds: 1, staleSeconds: 2 },
     mapping: null,

@@ -117,7 +117,7 @@ export class AnalysisPipeline {
 
   private async emotionStage(): Promise<AnalysisStage> {
     const { config, sampleRate, emit } = this.options;
-    const tracker = await EmotionTracker.load(config.emotion.model, { inputRate: sampleRate });
+    const tracker = await EmotionTracker.load(config.emotion.model, { inputRate: sampleRate, networks: config.emotion.networks ?? undefined });
     const origin = this.time;
     tracker.onUpdate((u) => {
       const sounding = this.recentRms >= SILENCE_RMS;

@@ -26,12 +26,16 @@ export class FoldedEmotionNetwork {
   /**
    * Folds a model built by buildEmotionModel (any number of output heads) or by
    * averageEmotionModels (each network folded, their outputs averaged as the model does).
+   * `networks` runs only the first N of an average (a shorter update for a busy rig);
+   * more than the model has runs them all.
    */
-  constructor(model: tf.LayersModel) {
+  constructor(model: tf.LayersModel, options: { networks?: number } = {}) {
+    const { networks } = options;
+    if (networks !== undefined && !(Number.isInteger(networks) && networks >= 1)) throw new ModelInputError(`networks must be a whole number of 1 or more, got ${networks}`);
     const [, frames, channels] = model.inputs[0]!.shape;
     this.frames = frames!;
     this.channels = channels!;
-    const prefixes = emotionMemberPrefixes(model);
+    const prefixes = emotionMemberPrefixes(model).slice(0, networks);
     if (prefixes.length === 0) throw new ModelInputError(`this emotion model has no layer "conv1": it was not built by this moodwire's buildEmotionModel; retrain it with npx moodwire train emotion`);
     const headNames = model.outputLayers.map((l) => l.name);
     this.members = [];

@@ -36,6 +36,13 @@ export interface EmotionUpdate {
   raw: { valence: number; arousal: number };
 }
 
+export interface EmotionTrackerOptions {
+  /** The rate of the audio given to pushAudio (default: the model's own, 16 kHz). */
+  inputRate?: number;
+  /** Of a model that averages networks, run only the first N (default: all). */
+  networks?: number;
+}
+
 export class EmotionTracker {
   readonly frontEnd: EmotionFrontEnd;
   private readonly model: tf.LayersModel;
@@ -53,17 +60,17 @@ export class EmotionTracker {
   private readonly listeners: ((u: EmotionUpdate) => void)[] = [];
   private readonly feed: AudioFeed;
 
-  static async load(dir: string, options: { inputRate?: number } = {}): Promise<EmotionTracker> {
+  static async load(dir: string, options: EmotionTrackerOptions = {}): Promise<EmotionTracker> {
     const { model, metadata } = await loadModel<EmotionMetadata>(dir);
     if (metadata.kind !== "moodwire-emotion") throw new ModelInputError(`${dir} is not a moodwire emotion model`);
     return new EmotionTracker(model, metadata, options);
   }
 
-  constructor(model: tf.LayersModel, metadata: EmotionMetadata, options: { inputRate?: number } = {}) {
+  constructor(model: tf.LayersModel, metadata: EmotionMetadata, options: EmotionTrackerOptions = {}) {
     const channels = model.inputs[0]?.shape[2];
     if (channels !== MODEL_CHANNELS) throw new ModelInputError(`this emotion model takes ${channels} channels per frame, this moodwire's front end gives ${MODEL_CHANNELS}: retrain it with npx moodwire train emotion`);
     this.model = model;
-    this.network = new FoldedEmotionNetwork(model);
+    this.network = new FoldedEmotionNetwork(model, { networks: options.networks });
     this.frontEnd = metadata.frontEnd;
     this.alpha = metadata.smoothing.alpha;
     this.cueNames = model.outputs.length > 2 ? (metadata.architecture.cues ?? []) as CueName[] : [];
