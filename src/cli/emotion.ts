@@ -11,7 +11,7 @@ import { loadTf } from "../models/tf.ts";
 import { loadModel } from "../models/io.ts";
 import { buildEmotionCorpus, EMOTION_CORPUS_DEFAULTS } from "../models/emotion/corpus.ts";
 import { readEmotionDataset, type EmotionDataset } from "../models/emotion/dataset.ts";
-import { averageEmotion, buildWindows, EMOTION_TRAIN_DEFAULTS, readSongFrames, scoreBaseline, scoreModel, trainEmotion, type EmotionMetadata, type EmotionScores, type SectionChangeScores } from "../models/emotion/train.ts";
+import { averageEmotion, EMOTION_TRAIN_DEFAULTS, scoreSongs, trainEmotion, type EmotionMetadata, type EmotionScores, type SectionChangeScores } from "../models/emotion/train.ts";
 import { CUE_WEIGHTS } from "../models/emotion/cues.ts";
 import { ModelInputError } from "../models/errors.ts";
 import { asUsageError } from "./kinds.ts";
@@ -187,8 +187,7 @@ export async function runEvalEmotion(rest: string[]): Promise<number> {
     if (metadata.kind !== "moodwire-emotion") throw new ModelInputError(`${values.model} is not a moodwire emotion model`);
     const dataset = readEmotionDataset(dir);
     const progress = createPhasedProgress();
-    const test = buildWindows(await readSongFrames(dataset.test, metadata.frontEnd, (d, t) => progress(d, t, "reading")), metadata.frontEnd);
-    const scores = { model: scoreModel(model, test, metadata.frontEnd, metadata.smoothing), baseline: scoreBaseline(metadata.baseline, test) };
+    const scores = await scoreSongs(model, dataset.test, metadata, (d, t) => progress(d, t, "reading"));
     process.stdout.write(values.json ? JSON.stringify(scores) + "\n" : formatEmotionScores(scores.model, scores.baseline) + "\n");
     return 0;
   } catch (error) {

@@ -10,6 +10,7 @@
 // second task that tells the network which cue moved (mode, consonance, register ...),
 // not only their weighted sum.
 
+import { ModelInputError } from "../errors.ts";
 import { tf } from "../tf.ts";
 import { MODEL_CHANNELS, type EmotionFrontEnd } from "./frontend.ts";
 
@@ -21,9 +22,6 @@ export function buildEmotionModel(f: EmotionFrontEnd, seed = 1, cues = 0): tf.La
   return tf.model({ name: "moodwire-emotion", inputs: input, outputs: emotionNetwork(input, seed, cues, "") });
 }
 
-/** The output heads, in the order every emotion model has them (the cue head only with cues). */
-export const EMOTION_HEADS = ["valence_arousal", "quadrant", "cues"] as const;
-
 /**
  * Several trained networks of this architecture in one model, their outputs averaged: member k's
  * layers are named "m<k>_conv1" ..., the averaged heads keep the single network's names, so the
@@ -31,18 +29,18 @@ export const EMOTION_HEADS = ["valence_arousal", "quadrant", "cues"] as const;
  * different weight seeds cancels part of each one's own errors (README, "Averaged networks").
  */
 export function averageEmotionModels(members: tf.LayersModel[]): tf.LayersModel {
-  if (members.length < 2) throw new Error("averaging needs at least two networks");
   const [first] = members;
-  const shape = first!.inputs[0]!.shape, heads = first!.outputs.length;
+  if (!first || members.length < 2) throw new ModelInputError("averaging needs at least two networks");
+  const shape = first.inputs[0]!.shape, heads = first.outputLayers.map((l) => l.name);
   for (const m of members) {
-    if (String(emotionMemberPrefixes(m)) !== "") throw new Error("each model to average must be one network, not an average itself");
-    if (String(m.inputs[0]!.shape) !== String(shape) || m.outputs.length !== heads) throw new Error("the networks to average must have the same input and the same heads");
+    if (String(emotionMemberPrefixes(m)) !== "") throw new ModelInputError("each model to average must be one network, not an average itself: give the networks it was made of");
+    if (String(m.inputs[0]!.shape) !== String(shape) || String(m.outputLayers.map((l) => l.name)) !== String(heads)) throw new ModelInputError("the networks to average must have the same input and the same heads");
   }
   const input = tf.input({ name: "frames", shape: shape.slice(1) as number[] });
-  const cues = heads > 2 ? (first!.getLayer("cues").getConfig().units as number) : 0;
+  const cues = heads.length > 2 ? (first.getLayer("cues").getConfig().units as number) : 0;
   // The seed only draws initial weights, which the members' trained weights replace.
   const networks = members.map((_, k) => emotionNetwork(input, 1, cues, memberPrefix(k)));
-  const averaged = EMOTION_HEADS.slice(0, heads).map((name, h) => tf.layers.average({ name }).apply(networks.map((out) => out[h]!)) as tf.SymbolicTensor);
+  const averaged = heads.map((name, h) => tf.layers.average({ name }).apply(networks.map((out) => out[h]!)) as tf.SymbolicTensor);
   const model = tf.model({ name: "moodwire-emotion", inputs: input, outputs: averaged });
   members.forEach((member, k) => {
     for (const layer of member.layers) if (layer.weights.length > 0) model.getLayer(memberPrefix(k) + layer.name).setWeights(layer.getWeights());

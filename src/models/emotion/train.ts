@@ -325,8 +325,7 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
       total += losses[0]!;
       o.onProgress?.({ epoch, epochs: o.epochs, batch: b + 1, batches, loss: total / (b + 1) });
     }
-    const s = scoreModel(model, validation, f);
-    const rmse = (s.valence.rmse + s.arousal.rmse) / 2;
+    const rmse = validationRmse(model, validation, f);
     o.onProgress?.({ epoch, epochs: o.epochs, batch: batches, batches, loss: total / batches, validationRmse: rmse });
     if (rmse < best.rmse) {
       tf.dispose(best.weights);
@@ -340,13 +339,26 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
     corpus: { layout: o.dataset.layout, seed: o.corpusSeed, trainSongs: o.dataset.train.length, testSongs: o.dataset.test.length },
     training: { epochs: o.epochs, seed: o.seed, bestEpoch: best.epoch, validationRmse: best.rmse, seconds: Math.round((Date.now() - started) / 1000), learningRate: [o.learningRate, finalRate] },
   };
-  if (o.dataset.test.length > 0 && o.evaluate !== false) {
-    const test = buildWindows(await readSongFrames(o.dataset.test, f, (d, t) => o.onLoad?.(d, t, "test")), f);
-    metadata.evaluation = { split: "test", model: scoreModel(model, test, f, SMOOTHING), baseline: scoreBaseline(baseline, test) };
-  }
+  if (o.dataset.test.length > 0 && o.evaluate !== false) metadata.evaluation = { split: "test", ...await scoreSongs(model, o.dataset.test, metadata, o.onLoad) };
   await saveModel(model, o.out, metadata);
   model.dispose();
   return metadata;
+}
+
+/** The number that chooses an epoch (and a number of averaged networks): the mean of valence and arousal RMSE. */
+function validationRmse(model: tf.LayersModel, set: WindowSet, f: EmotionFrontEnd): number {
+  const { va } = predictWindows(model, set, f);
+  return (dimensionScores(set.va, va, 2, 0).rmse + dimensionScores(set.va, va, 2, 1).rmse) / 2;
+}
+
+/**
+ * The model and its baseline scored on these songs (the test split), read with the model's front
+ * end; the model's outputs also as the tracker smooths them. What train, average and eval report.
+ */
+export async function scoreSongs(model: tf.LayersModel, songs: EmotionSong[], metadata: Pick<EmotionMetadata, "frontEnd" | "baseline" | "smoothing">, onLoad?: (done: number, total: number, what: string) => void): Promise<{ model: EmotionScores; baseline: EmotionScores }> {
+  const f = metadata.frontEnd;
+  const set = buildWindows(await readSongFrames(songs, f, (d, t) => onLoad?.(d, t, "test")), f);
+  return { model: scoreModel(model, set, f, metadata.smoothing), baseline: scoreBaseline(metadata.baseline, set) };
 }
 
 export interface AverageEmotionOptions {
@@ -364,30 +376,26 @@ export interface AverageEmotionOptions {
  */
 export async function averageEmotion(o: AverageEmotionOptions): Promise<EmotionMetadata> {
   const [first] = o.members;
-  if (!first || o.members.length < 2) throw new ModelInputError("averaging needs at least two trained emotion models");
-  const f = first.metadata.frontEnd, same = (m: EmotionMetadata) => JSON.stringify(m.frontEnd) === JSON.stringify(f) && JSON.stringify(m.corpus) === JSON.stringify(first.metadata.corpus);
-  if (!o.members.every((m) => m.metadata.kind === "moodwire-emotion" && same(m.metadata))) {
+  const same = (m: EmotionMetadata) => m.kind === "moodwire-emotion" && JSON.stringify(m.frontEnd) === JSON.stringify(first!.metadata.frontEnd) && JSON.stringify(m.corpus) === JSON.stringify(first!.metadata.corpus);
+  if (first && !o.members.every((m) => same(m.metadata))) {
     throw new ModelInputError("the models to average were not trained on the same corpus (their corpus or front-end statistics differ): train each with train emotion on one corpus, with different --seed");
   }
-  if (o.members.some((m) => m.metadata.training.members)) throw new ModelInputError("a model to average is an average itself: give the networks it was made of");
+  // Checks the networks fit together: two or more, one network each, the same heads.
   const model = averageEmotionModels(o.members.map((m) => m.model));
+  const base = first!.metadata, f = base.frontEnd;
   try {
     const validation = buildWindows(await readSongFrames(splitValidation(o.dataset.train).validation, f, (d, t) => o.onLoad?.(d, t, "validation")), f);
-    const s = scoreModel(model, validation, f);
     const records = o.members.map((m) => m.metadata.training);
     const metadata: EmotionMetadata = {
-      ...first.metadata,
-      architecture: { ...first.metadata.architecture, members: o.members.length },
+      ...base,
+      architecture: { ...base.architecture, members: o.members.length },
       training: {
-        epochs: first.metadata.training.epochs, learningRate: first.metadata.training.learningRate,
-        validationRmse: (s.valence.rmse + s.arousal.rmse) / 2, seconds: records.reduce((sum, r) => sum + r.seconds, 0), members: records,
+        epochs: base.training.epochs, learningRate: base.training.learningRate,
+        validationRmse: validationRmse(model, validation, f), seconds: records.reduce((sum, r) => sum + r.seconds, 0), members: records,
       },
       evaluation: undefined,
     };
-    if (o.dataset.test.length > 0) {
-      const test = buildWindows(await readSongFrames(o.dataset.test, f, (d, t) => o.onLoad?.(d, t, "test")), f);
-      metadata.evaluation = { split: "test", model: scoreModel(model, test, f, SMOOTHING), baseline: scoreBaseline(first.metadata.baseline, test) };
-    }
+    if (o.dataset.test.length > 0) metadata.evaluation = { split: "test", ...await scoreSongs(model, o.dataset.test, metadata, o.onLoad) };
     await saveModel(model, o.out, metadata);
     return metadata;
   } finally {
