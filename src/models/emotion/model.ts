@@ -26,7 +26,8 @@ export function buildEmotionModel(f: EmotionFrontEnd, seed = 1, cues = 0): tf.La
  * Several trained networks of this architecture in one model, their outputs averaged: member k's
  * layers are named "m<k>_conv1" ..., the averaged heads keep the single network's names, so the
  * result trains, predicts, saves and loads like one network. Averaging networks trained from
- * different weight seeds cancels part of each one's own errors (README, "Averaged networks").
+ * different weight seeds cancels part of each one's own errors (README: "Averaging networks
+ * trained from different seeds").
  */
 export function averageEmotionModels(members: tf.LayersModel[]): tf.LayersModel {
   const [first] = members;
