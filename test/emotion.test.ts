@@ -19,7 +19,7 @@ import { averageEmotionModels, buildEmotionModel, EMOTION_ARCHITECTURE, emotionM
 import { EmotionTracker } from "../src/models/emotion/tracker.ts";
 import { FoldedEmotionNetwork } from "../src/models/emotion/folded.ts";
 import { loadModel, saveModel } from "../src/models/io.ts";
-import { buildWindows, channelStatistics, mixTeacherTargets, readSongFrames, scoreBySectionChange, SMOOTHING, type EmotionMetadata, type WindowSet } from "../src/models/emotion/train.ts";
+import { buildWindows, channelStatistics, readSongFrames, scoreBySectionChange, SMOOTHING, type EmotionMetadata } from "../src/models/emotion/train.ts";
 import { seededRandom } from "../src/models/random.ts";
 import { loadTf, tf } from "../src/models/tf.ts";
 import { moodwire } from "./run-cli.ts";
@@ -366,58 +366,6 @@ describe("datasets, training and the tracker", () => {
     expect(one.code).toBe(2);
     expect(one.stderr).toMatch(/--seeds needs two or more different seeds/);
   }, 240_000);
-
-  it("mixes a teacher's outputs into the targets by its weight: labels, quadrant probabilities and cues alike", () => {
-    const set = () => ({ va: Float32Array.of(1, -1), quadrant: Float32Array.of(1, 0, 0, 0), cues: Float32Array.of(0.5, -0.5), count: 1 }) as unknown as WindowSet;
-    const teacher = { va: Float32Array.of(0, 0), quadrant: Float32Array.of(0.5, 0.5, 0, 0), cues: Float32Array.of(-0.5, 0.5) };
-    const half = set();
-    mixTeacherTargets(half, teacher, 0.5);
-    expect(Array.from(half.va)).toEqual([0.5, -0.5]);
-    expect(Array.from(half.quadrant)).toEqual([0.75, 0.25, 0, 0]);
-    expect(Array.from(half.cues!)).toEqual([0, 0]);
-    const none = set();
-    mixTeacherTargets(none, teacher, 0);
-    expect(Array.from(none.va)).toEqual([1, -1]);
-    const all = set();
-    mixTeacherTargets(all, teacher, 1);
-    expect(Array.from(all.quadrant)).toEqual([0.5, 0.5, 0, 0]);
-    expect(() => mixTeacherTargets(set(), teacher, 1.5)).toThrow(/teacher's weight must be in \[0, 1\]/);
-    expect(() => mixTeacherTargets(set(), teacher, NaN)).toThrow(/teacher's weight/);
-  });
-
-  it("train emotion --teacher distils the averaged networks into one network, from its own corpus only", async () => {
-    const corpus = join(dir, "corpus"), out = join(dir, "distilled");
-    // Seed 3 as the network trained alone above: the same initial weights and batches, other targets.
-    const r = await moodwire(["train", "emotion", "--corpus", corpus, "--out", out, "--epochs", "1", "--seed", "3", "--teacher", join(dir, "averaged"), "--teacher-weight", "1"]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/valence RMSE/);
-    const { model, metadata } = await loadModel<EmotionMetadata>(out);
-    const { model: alone } = await loadModel<EmotionMetadata>(join(dir, "single-3"));
-    const { metadata: teacher } = await loadModel<EmotionMetadata>(join(dir, "averaged"));
-    expect(emotionMemberPrefixes(model)).toEqual([""]);
-    expect(metadata.training.teacher).toEqual({ members: 2, validationRmse: teacher.training.validationRmse, weight: 1 });
-    const kernel = (m: tf.LayersModel) => Array.from(m.getLayer("hidden").getWeights()[0]!.dataSync());
-    expect(kernel(model)).not.toEqual(kernel(alone));
-    model.dispose();
-    alone.dispose();
-    // A teacher from another corpus (the DEAM fixture's) would teach what its inputs meant there.
-    const other = await moodwire(["train", "emotion", "--corpus", corpus, "--out", join(dir, "wrong-teacher"), "--epochs", "1", "--teacher", join(dir, "model")]);
-    expect(other.code).toBe(2);
-    expect(other.stderr).toMatch(/the teacher was not trained on this corpus/);
-    expect(existsSync(join(dir, "wrong-teacher"))).toBe(false);
-    const notEmotion = await moodwire(["train", "emotion", "--corpus", corpus, "--out", join(dir, "wrong-teacher"), "--teacher", join(dir, "nothing-here")]);
-    expect(notEmotion.code).toBe(2);
-    expect(notEmotion.stderr).toMatch(/cannot read a model from .*nothing-here/);
-    for (const [args, message] of [
-      [["--teacher", out, "--teacher-weight", "1.5"], /--teacher-weight must be in \[0, 1\]/],
-      [["--teacher-weight", "0.5"], /--teacher-weight needs --teacher DIR/],
-      [["--teacher", out, "--average", `${out},${out}`], /--average trains none/],
-    ] as const) {
-      const bad = await moodwire(["train", "emotion", "--corpus", corpus, "--out", join(dir, "wrong-teacher"), ...args]);
-      expect(bad.code, bad.stderr).toBe(2);
-      expect(bad.stderr).toMatch(message);
-    }
-  }, 120_000);
 
   it("the live tracker sees exactly the training windows (same outputs at every 0.5 s) and leaks no tensors", async () => {
     const songs = await readSongFrames(readEmotionDataset(join(dir, "corpus")).train.slice(0, 1), EMOTION_FRONTEND);

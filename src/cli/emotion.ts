@@ -52,10 +52,6 @@ Options:
   --average DIR,DIR,...
                   averages networks already trained on this corpus (with different --seed)
                   into one model, without training; scored like a trained one
-  --teacher DIR   distils a model trained on this corpus (e.g. the averaged networks) into the
-                  network trained: its outputs on the training windows join the targets
-  --teacher-weight W
-                  the teacher's part of the targets, 0..1 (default ${EMOTION_TRAIN_DEFAULTS.teacherWeight}; the rest is the labels)
 
 Every network keeps its epoch with the lowest validation RMSE, on the same tenth of the
 training pieces whatever the seed; an average is scored on those pieces too.`;
@@ -67,16 +63,6 @@ the model and for the descriptor baseline, on the test split; the model's output
 smoothed as the live tracker sends them; how many labels sit near an axis and the quadrant
 accuracy Gaussian errors would leave; on moodwire's corpus, what the cue head hears and the
 scores by time since the last section change.`;
-
-/** A model folder that must hold a moodwire emotion model. */
-async function loadEmotionModel(dir: string) {
-  const loaded = await loadModel<EmotionMetadata>(dir);
-  if (loaded.metadata.kind !== "moodwire-emotion") {
-    loaded.model.dispose();
-    throw new ModelInputError(`${dir} is not a moodwire emotion model`);
-  }
-  return loaded;
-}
 
 export async function runCorpusEmotion(rest: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options: { out: { type: "string" }, n: { type: "string" }, seed: { type: "string" }, seconds: { type: "string" }, help: { type: "boolean", short: "h" } } });
@@ -141,7 +127,7 @@ export function formatEmotionScores(model: EmotionScores, baseline: EmotionScore
 }
 
 export async function runTrainEmotion(rest: string[]): Promise<number> {
-  const { values } = parseArgs({ args: rest, options: { corpus: { type: "string" }, deam: { type: "string" }, out: { type: "string" }, epochs: { type: "string" }, seed: { type: "string" }, seeds: { type: "string" }, average: { type: "string" }, teacher: { type: "string" }, "teacher-weight": { type: "string" }, help: { type: "boolean", short: "h" } } });
+  const { values } = parseArgs({ args: rest, options: { corpus: { type: "string" }, deam: { type: "string" }, out: { type: "string" }, epochs: { type: "string" }, seed: { type: "string" }, seeds: { type: "string" }, average: { type: "string" }, help: { type: "boolean", short: "h" } } });
   if (values.help) { process.stdout.write(TRAIN_EMOTION_HELP + "\n"); return 0; }
   const { dir, seed: corpusSeed } = datasetArgs(values);
   if (!values.out) throw new UsageError("train emotion needs --out DIR");
@@ -150,20 +136,14 @@ export async function runTrainEmotion(rest: string[]): Promise<number> {
   if (seeds && (seeds.length < 2 || new Set(seeds).size !== seeds.length)) throw new UsageError(`--seeds needs two or more different seeds, got "${values.seeds}"`);
   const averaged = values.average?.split(",").filter((d) => d !== "");
   if (averaged && averaged.length < 2) throw new UsageError(`--average needs two or more model folders, got "${values.average}"`);
-  if (values.teacher !== undefined && averaged) throw new UsageError("--teacher trains a network; --average trains none");
-  const teacherWeight = parseNumber("teacher-weight", values["teacher-weight"]) ?? EMOTION_TRAIN_DEFAULTS.teacherWeight;
-  if (values["teacher-weight"] !== undefined && values.teacher === undefined) throw new UsageError("--teacher-weight needs --teacher DIR");
-  if (teacherWeight < 0 || teacherWeight > 1) throw new UsageError(`--teacher-weight must be in [0, 1], got "${values["teacher-weight"]}"`);
   await loadTf();
   const progress = createPhasedProgress();
   const onLoad = (d: number, t: number, what: string) => progress(d, t, `reading ${what}`);
-  let teacher: Awaited<ReturnType<typeof loadEmotionModel>> | undefined;
   const train = (dataset: EmotionDataset, out: string, seed: number) => trainEmotion({
     dataset, out, corpusSeed,
     epochs: parseNumber("epochs", values.epochs) ?? EMOTION_TRAIN_DEFAULTS.epochs,
     batchSize: EMOTION_TRAIN_DEFAULTS.batchSize, learningRate: EMOTION_TRAIN_DEFAULTS.learningRate,
     seed, onLoad, evaluate: !seeds,
-    teacher: teacher && { ...teacher, weight: teacherWeight },
     onProgress: (p) => {
       if (p.validationRmse !== undefined) { process.stderr.write(`${seeds ? `seed ${seed} ` : ""}epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)} val RMSE ${p.validationRmse.toFixed(3)}\n`); return; }
       progress((p.epoch - 1) * p.batches + p.batch, p.batches * p.epochs, seeds ? `training seed ${seed}` : "training", `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`);
@@ -171,7 +151,6 @@ export async function runTrainEmotion(rest: string[]): Promise<number> {
   });
   try {
     const dataset = readEmotionDataset(dir);
-    if (values.teacher !== undefined) teacher = await loadEmotionModel(values.teacher);
     let metadata: EmotionMetadata;
     if (seeds || averaged) {
       // Each network is trained (or was) as one; the members live in a scratch folder until averaged.
@@ -179,7 +158,7 @@ export async function runTrainEmotion(rest: string[]): Promise<number> {
       if (scratch) process.stderr.write(`moodwire: training ${seeds!.length} networks in ${scratch} (removed once averaged)\n`);
       const dirs = averaged ?? seeds!.map((s) => join(scratch!, `seed-${s}`));
       if (seeds) for (const [i, s] of seeds.entries()) await train(dataset, dirs[i]!, s);
-      const members = await Promise.all(dirs.map((d) => loadEmotionModel(d)));
+      const members = await Promise.all(dirs.map((d) => loadModel<EmotionMetadata>(d)));
       try {
         metadata = await averageEmotion({ members, dataset, out: values.out, onLoad });
       } finally {
@@ -194,9 +173,7 @@ export async function runTrainEmotion(rest: string[]): Promise<number> {
     if (metadata.evaluation) process.stdout.write(formatEmotionScores(metadata.evaluation.model, metadata.evaluation.baseline) + "\n");
     return 0;
   } catch (error) {
-    return asUsageError(error);
-  } finally {
-    teacher?.model.dispose();
+    asUsageError(error);
   }
 }
 
@@ -206,7 +183,8 @@ export async function runEvalEmotion(rest: string[]): Promise<number> {
   const { dir } = datasetArgs(values);
   await loadTf();
   try {
-    const { model, metadata } = await loadEmotionModel(values.model ?? DEFAULT_EMOTION_MODEL);
+    const { model, metadata } = await loadModel<EmotionMetadata>(values.model ?? DEFAULT_EMOTION_MODEL);
+    if (metadata.kind !== "moodwire-emotion") throw new ModelInputError(`${values.model} is not a moodwire emotion model`);
     const dataset = readEmotionDataset(dir);
     const progress = createPhasedProgress();
     const scores = await scoreSongs(model, dataset.test, metadata, (d, t) => progress(d, t, "reading"));

@@ -105,8 +105,6 @@ export interface TrainingRecord {
   validationRmse: number;
   seconds: number;
   learningRate?: [number, number];
-  /** A distilled network: its teacher's networks, validation RMSE, and the teacher's part of the targets. */
-  teacher?: { members: number; validationRmse: number; weight: number };
 }
 
 export async function readSongFrames(songs: EmotionSong[], f: EmotionFrontEnd, onSong?: (done: number, total: number) => void): Promise<SongFrames[]> {
@@ -264,18 +262,11 @@ export interface TrainEmotionOptions {
   cueHead?: boolean;
   /** Score the model on the test split (default true; an average's members are scored together). */
   evaluate?: boolean;
-  /**
-   * Distillation: a model trained on this corpus (e.g. the averaged networks) whose outputs on
-   * the training windows are mixed into the targets, weight parts teacher to 1 - weight parts
-   * label (valence/arousal, quadrant probabilities and cues alike).
-   */
-  teacher?: { model: tf.LayersModel; metadata: EmotionMetadata; weight: number };
   onLoad?: (done: number, total: number, what: string) => void;
   onProgress?: (p: { epoch: number; epochs: number; batch: number; batches: number; loss: number; validationRmse?: number }) => void;
 }
 
-/** teacherWeight: the teacher's part of a distilled network's targets (README: "One network distilled from three"). */
-export const EMOTION_TRAIN_DEFAULTS = { epochs: 16, batchSize: 64, learningRate: 1e-3, seed: 1, teacherWeight: 0.5 };
+export const EMOTION_TRAIN_DEFAULTS = { epochs: 16, batchSize: 64, learningRate: 1e-3, seed: 1 };
 /** Draws the tenth of the training pieces that chooses the epoch (the shipped models' pieces). */
 const VALIDATION_SEED = 1;
 
@@ -305,11 +296,6 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
     arousal: fitLinear(fit.descriptors, Array.from({ length: fit.count }, (_, i) => fit.va[i * 2 + 1]!)),
   };
   const nCues = o.cueHead !== false && fit.cues ? CUE_NAMES.length : 0;
-  const corpus = { layout: o.dataset.layout, seed: o.corpusSeed, trainSongs: o.dataset.train.length, testSongs: o.dataset.test.length };
-  if (o.teacher) {
-    checkSameCorpus([o.teacher.metadata, { frontEnd: f, corpus }], "the teacher was not trained on this corpus (its corpus or front-end statistics differ)");
-    mixTeacherTargets(fit, predictWindows(o.teacher.model, fit, f), o.teacher.weight);
-  }
   const model = buildEmotionModel(f, o.seed, nCues);
   const optimizer = tf.train.adam(o.learningRate);
   const finalRate = o.finalLearningRate ?? o.learningRate / 20;
@@ -350,39 +336,13 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
   tf.dispose(best.weights);
   const metadata: EmotionMetadata = {
     kind: "moodwire-emotion", frontEnd: f, architecture: { ...EMOTION_ARCHITECTURE, ...(nCues ? { cues: CUE_NAMES } : {}) }, smoothing: SMOOTHING, baseline,
-    corpus,
-    training: {
-      epochs: o.epochs, seed: o.seed, bestEpoch: best.epoch, validationRmse: best.rmse, seconds: Math.round((Date.now() - started) / 1000), learningRate: [o.learningRate, finalRate],
-      ...(o.teacher ? { teacher: { members: o.teacher.metadata.architecture.members ?? 1, validationRmse: o.teacher.metadata.training.validationRmse, weight: o.teacher.weight } } : {}),
-    },
+    corpus: { layout: o.dataset.layout, seed: o.corpusSeed, trainSongs: o.dataset.train.length, testSongs: o.dataset.test.length },
+    training: { epochs: o.epochs, seed: o.seed, bestEpoch: best.epoch, validationRmse: best.rmse, seconds: Math.round((Date.now() - started) / 1000), learningRate: [o.learningRate, finalRate] },
   };
   if (o.dataset.test.length > 0 && o.evaluate !== false) metadata.evaluation = { split: "test", ...await scoreSongs(model, o.dataset.test, metadata, o.onLoad) };
   await saveModel(model, o.out, metadata);
   model.dispose();
   return metadata;
-}
-
-/**
- * Distillation's targets: each window's labels moved weight of the way to the teacher's outputs.
- * Where the labels cannot be heard in the window (a section that began a moment ago, a cue the
- * front end hardly shows), an average of networks says what can be; a single network trained
- * toward that learns what the average learnt (README: "One network distilled from three").
- */
-export function mixTeacherTargets(set: WindowSet, teacher: { va: Float32Array; quadrant: Float32Array; cues?: Float32Array }, weight: number): void {
-  if (!(weight >= 0 && weight <= 1)) throw new ModelInputError(`the teacher's weight must be in [0, 1], got ${weight}`);
-  const mix = (labels: Float32Array | undefined, outputs: Float32Array | undefined) => {
-    if (!labels || !outputs) return;
-    for (let i = 0; i < labels.length; i++) labels[i] = (1 - weight) * labels[i]! + weight * outputs[i]!;
-  };
-  mix(set.va, teacher.va);
-  mix(set.quadrant, teacher.quadrant);
-  mix(set.cues, teacher.cues);
-}
-
-/** Throws ModelInputError (the message) unless every model was trained on the same corpus, read with the same front end. */
-function checkSameCorpus(models: Pick<EmotionMetadata, "frontEnd" | "corpus">[], message: string): void {
-  const key = (m: Pick<EmotionMetadata, "frontEnd" | "corpus">) => JSON.stringify([m.frontEnd, m.corpus]);
-  if (models.some((m) => key(m) !== key(models[0]!))) throw new ModelInputError(message);
 }
 
 /** The number that chooses an epoch (and a number of averaged networks): the mean of valence and arousal RMSE. */
@@ -416,7 +376,10 @@ export interface AverageEmotionOptions {
  */
 export async function averageEmotion(o: AverageEmotionOptions): Promise<EmotionMetadata> {
   const [first] = o.members;
-  checkSameCorpus(o.members.map((m) => m.metadata), "the models to average were not trained on the same corpus (their corpus or front-end statistics differ): train each with train emotion on one corpus, with different --seed");
+  const same = (m: EmotionMetadata) => m.kind === "moodwire-emotion" && JSON.stringify(m.frontEnd) === JSON.stringify(first!.metadata.frontEnd) && JSON.stringify(m.corpus) === JSON.stringify(first!.metadata.corpus);
+  if (first && !o.members.every((m) => same(m.metadata))) {
+    throw new ModelInputError("the models to average were not trained on the same corpus (their corpus or front-end statistics differ): train each with train emotion on one corpus, with different --seed");
+  }
   // Checks the networks fit together: two or more, one network each, the same heads.
   const model = averageEmotionModels(o.members.map((m) => m.model));
   const base = first!.metadata, f = base.frontEnd;
