@@ -203,39 +203,51 @@ async function benchSed() {
 }
 
 // Music emotion: one 0.5 s update (0.5 s of audio at once; and live, the tick alone), corpus rendering speed, size.
+// An averaged model is timed with all its networks and, in the same run, with the first only
+// (analysis.emotion.networks: 1), so the price of the average is a ratio from one run.
 async function benchEmotion() {
   const { model, metadata } = await loadModel<EmotionMetadata>(DEFAULT_EMOTION_MODEL);
   const f = metadata.frontEnd;
-  const tracker = new EmotionTracker(model, metadata);
-  let started = 0, updateMs: number | undefined;
-  tracker.onUpdate(() => { updateMs = performance.now() - started; });
-  // 8,000 samples (0.5 s) per push: each push completes exactly one update, whose time is
-  // the feature extraction of 0.5 s plus the window and the model. The first 20 warm up.
-  const second = new Float32Array(f.sampleRate / 2).map((_, i) => 0.3 * Math.sin(i / 7) * Math.sin(i / 3000));
+  const networks = metadata.architecture.members ?? 1;
   const updates = values.quick ? 100 : 1000;
-  const batch = timeRounds(ROUNDS, updates, 20, () => {
-    updateMs = undefined;
-    started = performance.now();
-    tracker.pushAudio(second);
-    return updateMs;
-  });
-  log(`emotion update (0.5 s of audio -> valence/arousal): ${formatLatency(batch)}`);
-  // Live, the engine hands the pipeline blocks of 1024 samples at its own rate (48 kHz here)
-  // and the kernels analyse each frame as it completes, so the update tick itself costs
-  // the window and the model plus that one block: time the push that produces an update.
-  const liveRate = 48000, live = new EmotionTracker(model, metadata, { inputRate: liveRate });
-  let updated = false;
-  live.onUpdate(() => { updated = true; });
-  const block = new Float32Array(1024);
-  let at = 0;
-  const liveTick = timeRounds(ROUNDS, updates, 20, () => {
-    for (let j = 0; j < block.length; j++, at++) block[j] = 0.3 * Math.sin(at / 21) * Math.sin(at / 9000);
-    updated = false;
-    const t = performance.now();
-    live.pushAudio(block);
-    return updated ? performance.now() - t : undefined;
-  });
-  log(`emotion update tick, live (1024-sample blocks at 48 kHz; that block + window + model): ${formatLatency(liveTick)}, ${updates} updates each`);
+  const timeUpdates = (options: { networks?: number }, name: string) => {
+    const tracker = new EmotionTracker(model, metadata, options);
+    let started = 0, updateMs: number | undefined;
+    tracker.onUpdate(() => { updateMs = performance.now() - started; });
+    // 8,000 samples (0.5 s) per push: each push completes exactly one update, whose time is
+    // the feature extraction of 0.5 s plus the window and the model. The first 20 warm up.
+    const second = new Float32Array(f.sampleRate / 2).map((_, i) => 0.3 * Math.sin(i / 7) * Math.sin(i / 3000));
+    const batch = timeRounds(ROUNDS, updates, 20, () => {
+      updateMs = undefined;
+      started = performance.now();
+      tracker.pushAudio(second);
+      return updateMs;
+    });
+    log(`emotion update, ${name} (0.5 s of audio -> valence/arousal): ${formatLatency(batch)}`);
+    // Live, the engine hands the pipeline blocks of 1024 samples at its own rate (48 kHz here)
+    // and the kernels analyse each frame as it completes, so the update tick itself costs
+    // the window and the model plus that one block: time the push that produces an update.
+    const liveRate = 48000, live = new EmotionTracker(model, metadata, { ...options, inputRate: liveRate });
+    let updated = false;
+    live.onUpdate(() => { updated = true; });
+    const block = new Float32Array(1024);
+    let at = 0;
+    const liveTick = timeRounds(ROUNDS, updates, 20, () => {
+      for (let j = 0; j < block.length; j++, at++) block[j] = 0.3 * Math.sin(at / 21) * Math.sin(at / 9000);
+      updated = false;
+      const t = performance.now();
+      live.pushAudio(block);
+      return updated ? performance.now() - t : undefined;
+    });
+    log(`emotion update tick, live, ${name} (1024-sample blocks at 48 kHz; that block + window + model): ${formatLatency(liveTick)}, ${updates} updates each`);
+    return { updateMs: batch, liveTickMs: liveTick };
+  };
+  const all = timeUpdates({}, networks > 1 ? `${networks} networks` : "1 network");
+  const first = networks > 1 ? timeUpdates({ networks: 1 }, "first network only") : undefined;
+  if (first) {
+    const ratio = (a: { p50: Spread; p99: Spread }, b: { p50: Spread; p99: Spread }) => `p50 ${(a.p50.median / b.p50.median).toFixed(2)}x, p99 ${(a.p99.median / b.p99.median).toFixed(2)}x`;
+    log(`emotion, ${networks} networks against the first only: live tick ${ratio(all.liveTickMs, first.liveTickMs)}; 0.5 s update ${ratio(all.updateMs, first.updateMs)}`);
+  }
   const dir = mkdtempSync(join(tmpdir(), "moodwire-bench-emotion-"));
   let renderSeconds = 0;
   try {
@@ -248,7 +260,6 @@ async function benchEmotion() {
   const pieces = values.quick ? 3 : 10;
   log(`emotion corpus: ${pieces} pieces of 30 s composed and rendered in ${renderSeconds.toFixed(1)} s (${((pieces * 30) / renderSeconds).toFixed(0)}x real time)`);
   const bytes = statSync(join(DEFAULT_EMOTION_MODEL, "weights.bin")).size;
-  const networks = metadata.architecture.members ?? 1;
   log(`emotion model size: weights ${(bytes / 1024).toFixed(0)} KiB (${networks} network${networks > 1 ? "s, averaged" : ""})`);
-  return { networks, updateMs: batch, liveTickMs: liveTick, corpusRealTime: (pieces * 30) / renderSeconds, weightsBytes: bytes, scores: metadata.evaluation };
+  return { networks, ...all, firstNetworkOnly: first, corpusRealTime: (pieces * 30) / renderSeconds, weightsBytes: bytes, scores: metadata.evaluation };
 }
