@@ -249,6 +249,38 @@ describe("the folded network of the live path", () => {
     model.dispose();
   });
 
+  it.runIf(existsSync(join(new URL("../models/emotion", import.meta.url).pathname, "model.json")))("live, the shipped model's networks run one per block: the same updates, each sent two blocks later", async () => {
+    const dir = new URL("../models/emotion", import.meta.url).pathname;
+    const plain = await EmotionTracker.load(dir, { inputRate: 48000 }), spread = await EmotionTracker.load(dir, { inputRate: 48000, spreadNetworks: true });
+    type Sent = { block: number; t: number; raw: [number, number]; q: number[] };
+    const sent = { plain: [] as Sent[], spread: [] as Sent[] };
+    let block = 0;
+    plain.onUpdate((u) => sent.plain.push({ block, t: u.t, raw: [u.raw.valence, u.raw.arousal], q: u.quadrantProbabilities }));
+    spread.onUpdate((u) => sent.spread.push({ block, t: u.t, raw: [u.raw.valence, u.raw.arousal], q: u.quadrantProbabilities }));
+    const audio = new Float32Array(48000 * 4).map((_, i) => 0.2 * (Math.sin(i * 2 * Math.PI * 220 / 48000) + Math.sin(i * 2 * Math.PI * 277 / 48000) * (i > 96000 ? 1 : 0)));
+    const before = tf.memory().numTensors;
+    for (let at = 0; at < audio.length; at += 1024, block++) {
+      plain.pushAudio(audio.subarray(at, at + 1024));
+      spread.pushAudio(audio.subarray(at, at + 1024));
+    }
+    const lastBlockSent = sent.spread.length;
+    spread.flush();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(sent.plain.map((u) => u.t)).toEqual([0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4].slice(0, sent.plain.length));
+    expect(sent.plain.length).toBeGreaterThanOrEqual(7);
+    expect(sent.spread.map((u) => u.t)).toEqual(sent.plain.map((u) => u.t));
+    sent.plain.forEach((p, i) => {
+      const s = sent.spread[i]!;
+      expect(Math.abs(s.raw[0] - p.raw[0])).toBeLessThan(1e-6);
+      expect(Math.abs(s.raw[1] - p.raw[1])).toBeLessThan(1e-6);
+      s.q.forEach((v, j) => expect(Math.abs(v - p.q[j]!)).toBeLessThan(1e-6));
+      // Three networks: the first runs in the block that completes the window, the third two blocks on.
+      if (i < lastBlockSent) expect(s.block).toBe(p.block + 2);
+    });
+    plain.dispose();
+    spread.dispose();
+  });
+
   it("refuses a model that is not moodwire's emotion network in one clear error", () => {
     const input = tf.input({ shape: [EMOTION_FRONTEND.windowFrames, MODEL_CHANNELS] });
     const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2 }).apply(tf.layers.flatten().apply(input)) as tf.SymbolicTensor });

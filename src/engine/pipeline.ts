@@ -117,13 +117,13 @@ export class AnalysisPipeline {
 
   private async emotionStage(): Promise<AnalysisStage> {
     const { config, sampleRate, emit } = this.options;
-    const tracker = await EmotionTracker.load(config.emotion.model, { inputRate: sampleRate, networks: config.emotion.networks ?? undefined });
+    const tracker = await EmotionTracker.load(config.emotion.model, { inputRate: sampleRate, networks: config.emotion.networks ?? undefined, spreadNetworks: true });
     const origin = this.time;
     tracker.onUpdate((u) => {
       const sounding = this.recentRms >= SILENCE_RMS;
       const confidence = sounding ? Math.max(...u.quadrantProbabilities) : 0;
       emit({ type: "emotion", time: origin + u.t, valence: u.valence, arousal: u.arousal, quadrant: u.quadrant, emotion: u.emotion, confidence, ...(u.cues ? { cues: u.cues } : {}) });
     });
-    return { pushAudio: (b) => tracker.pushAudio(b), dispose: () => tracker.dispose() };
+    return { pushAudio: (b) => tracker.pushAudio(b), flush: () => tracker.flush(), dispose: () => tracker.dispose() };
   }
 }

@@ -48,21 +48,38 @@ export class FoldedEmotionNetwork {
     this.heads = this.members[0]!.heads;
   }
 
+  /** How many networks run (an averaged model's, or the first N of them). */
+  get networks(): number {
+    return this.members.length;
+  }
+
   /**
    * The outputs for one window (frames x channels, the model's input layout), one array per
    * output head in the model's order, after the heads' activations (averaged over the networks).
    */
   run(window: Float32Array): number[][] {
-    const outputs = this.heads.map((h) => new Array<number>(h.units).fill(0));
-    for (const member of this.members) {
-      const logits = member.logits(window, this.frames, this.channels);
-      let at = 0;
-      this.heads.forEach((h, i) => {
-        const values = activate(h.activation, Array.from(logits.subarray(at, (at += h.units))));
-        for (let j = 0; j < h.units; j++) outputs[i]![j]! += values[j]! / this.members.length;
-      });
-    }
+    const outputs = this.zeroOutputs();
+    for (let k = 0; k < this.members.length; k++) this.addNetwork(k, window, outputs);
     return outputs;
+  }
+
+  /** Outputs filled with zeros, for addNetwork to add into. */
+  zeroOutputs(): number[][] {
+    return this.heads.map((h) => new Array<number>(h.units).fill(0));
+  }
+
+  /**
+   * Adds network k's share of the average (its activated outputs / the number of networks) to
+   * outputs: run k = 0 .. networks - 1 over one window and outputs equal run(window). The live
+   * tracker runs them one per audio block, so no block carries all of them.
+   */
+  addNetwork(k: number, window: Float32Array, outputs: number[][]): void {
+    const logits = this.members[k]!.logits(window, this.frames, this.channels);
+    let at = 0;
+    this.heads.forEach((h, i) => {
+      const values = activate(h.activation, Array.from(logits.subarray(at, (at += h.units))));
+      for (let j = 0; j < h.units; j++) outputs[i]![j]! += values[j]! / this.members.length;
+    });
   }
 
   dispose(): void {

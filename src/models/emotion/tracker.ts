@@ -41,6 +41,13 @@ export interface EmotionTrackerOptions {
   inputRate?: number;
   /** Of a model that averages networks, run only the first N (default: all). */
   networks?: number;
+  /**
+   * Of a model that averages networks, run one network per pushAudio call: an update is sent
+   * from the block that runs its last network (two blocks later with three networks, 43 ms
+   * with 1024-sample blocks at 48 kHz) and no block carries all of them. Same values; the live
+   * engine sets it. Offline, leave it off (or call flush() at the end).
+   */
+  spreadNetworks?: boolean;
 }
 
 export class EmotionTracker {
@@ -55,6 +62,9 @@ export class EmotionTracker {
   private ringStart = 0;
   private frames = 0;
   private smoothed: { valence: number; arousal: number; q: number[]; cues: number[] } | undefined;
+  private readonly spreadNetworks: boolean;
+  /** With spreadNetworks: the update whose networks have not all run yet (its window is this.window). */
+  private pending: { t: number; outputs: number[][]; next: number } | undefined;
   /** The cue head's names, in output order (empty without one). */
   private readonly cueNames: CueName[];
   private readonly listeners: ((u: EmotionUpdate) => void)[] = [];
@@ -71,6 +81,7 @@ export class EmotionTracker {
     if (channels !== MODEL_CHANNELS) throw new ModelInputError(`this emotion model takes ${channels} channels per frame, this moodwire's front end gives ${MODEL_CHANNELS}: retrain it with npx moodwire train emotion`);
     this.model = model;
     this.network = new FoldedEmotionNetwork(model, { networks: options.networks });
+    this.spreadNetworks = options.spreadNetworks === true && this.network.networks > 1;
     this.frontEnd = metadata.frontEnd;
     this.alpha = metadata.smoothing.alpha;
     this.cueNames = model.outputs.length > 2 ? (metadata.architecture.cues ?? []) as CueName[] : [];
@@ -88,7 +99,21 @@ export class EmotionTracker {
   }
 
   pushAudio(samples: Float32Array): void {
+    if (this.pending) this.runPendingNetwork();
     this.feed.push(samples);
+  }
+
+  /** Sends the update still waiting for networks (spreadNetworks), running them now. */
+  flush(): void {
+    while (this.pending) this.runPendingNetwork();
+  }
+
+  private runPendingNetwork(): void {
+    const p = this.pending!;
+    this.network.addNetwork(p.next++, this.window, p.outputs);
+    if (p.next < this.network.networks) return;
+    this.pending = undefined;
+    this.send(p.t, p.outputs);
   }
 
   /** One frame of raw channels (EmotionAnalysis's layout). */
@@ -115,12 +140,24 @@ export class EmotionTracker {
   }
 
   private update(t: number): void {
+    // The window below is the pending update's input: finish that one first.
+    this.flush();
     const f = this.frontEnd, c = FRAME_CHANNELS, size = f.windowFrames * c;
     const split = this.ringStart * c;
     this.rawWindow.set(this.ring.subarray(split), 0);
     this.rawWindow.set(this.ring.subarray(0, split), size - split);
     prepareWindow(this.rawWindow, Math.min(this.frames, f.windowFrames), f, this.window, 0, this.pitchClasses);
-    const [va, q, cues = []] = this.network.run(this.window);
+    if (!this.spreadNetworks) {
+      this.send(t, this.network.run(this.window));
+      return;
+    }
+    this.pending = { t, outputs: this.network.zeroOutputs(), next: 0 };
+    this.runPendingNetwork();
+  }
+
+  /** Smooths one update's outputs (every head, after its activation) and sends it. */
+  private send(t: number, outputs: number[][]): void {
+    const [va, q, cues = []] = outputs;
     const a = this.alpha, previous = this.smoothed;
     const mix = (now: number, before: number | undefined) => smoothStep(a, now, before);
     const s = (this.smoothed = {
