@@ -224,47 +224,33 @@ async function benchEmotion() {
       return updateMs;
     });
     log(`emotion update, ${name} (0.5 s of audio -> valence/arousal): ${formatLatency(batch)}`);
-    // Live, the engine hands the pipeline blocks of 1024 samples at its own rate (48 kHz here)
-    // and the kernels analyse each frame as it completes, so the update tick itself costs
-    // the window and the model plus that one block: time the push that produces an update.
-    const liveRate = 48000, live = new EmotionTracker(model, metadata, { ...options, inputRate: liveRate });
-    let updated = false;
-    live.onUpdate(() => { updated = true; });
-    const block = new Float32Array(1024);
-    let at = 0;
-    const liveTick = timeRounds(ROUNDS, updates, 20, () => {
-      for (let j = 0; j < block.length; j++, at++) block[j] = 0.3 * Math.sin(at / 21) * Math.sin(at / 9000);
-      updated = false;
-      const t = performance.now();
-      live.pushAudio(block);
-      return updated ? performance.now() - t : undefined;
-    });
-    log(`emotion update tick, live, ${name} (1024-sample blocks at 48 kHz; that block + window + model): ${formatLatency(liveTick)}, ${updates} updates each`);
-    return { updateMs: batch, liveTickMs: liveTick };
+    return { updateMs: batch, liveTickMs: timeLive(options, `${name} (1024-sample blocks at 48 kHz; that block + window + model)`) };
   };
-  // As the engine runs an averaged model: one network per block (spreadNetworks), so an
-  // update's work lies in the block that completes its window and the next ones; each update
-  // counts its heaviest block.
-  const timeSpread = () => {
-    const live = new EmotionTracker(model, metadata, { inputRate: 48000, spreadNetworks: true });
+  // Live, the engine hands the pipeline blocks of 1024 samples at its own rate (48 kHz here)
+  // and the kernels analyse each frame as it completes, so the update tick itself costs
+  // the window and the model plus that one block: time the push that produces an update.
+  // With spreadNetworks (as the engine runs an averaged model) an update's networks run in
+  // the block that completes its window and the next ones: each update counts its heaviest block.
+  const timeLive = (options: { networks?: number; spreadNetworks?: boolean }, name: string) => {
+    const live = new EmotionTracker(model, metadata, { ...options, inputRate: 48000 });
     let updated = false;
     live.onUpdate(() => { updated = true; });
-    const block = new Float32Array(1024), recent = new Array<number>(networks).fill(0);
+    const block = new Float32Array(1024), recent = new Array<number>(options.spreadNetworks ? networks : 1).fill(0);
     let at = 0, pushes = 0;
-    const heaviest = timeRounds(ROUNDS, updates, 20, () => {
+    const tick = timeRounds(ROUNDS, updates, 20, () => {
       for (let j = 0; j < block.length; j++, at++) block[j] = 0.3 * Math.sin(at / 21) * Math.sin(at / 9000);
       updated = false;
       const t = performance.now();
       live.pushAudio(block);
-      recent[pushes++ % networks] = performance.now() - t;
+      recent[pushes++ % recent.length] = performance.now() - t;
       return updated ? Math.max(...recent) : undefined;
     });
-    log(`emotion update tick, live, ${networks} networks one per block, as the engine runs them (the heaviest block of each update): ${formatLatency(heaviest)}, ${updates} updates each`);
-    return heaviest;
+    log(`emotion update tick, live, ${name}: ${formatLatency(tick)}, ${updates} updates each`);
+    return tick;
   };
   const all = timeUpdates({}, networks > 1 ? `${networks} networks` : "1 network");
   const first = networks > 1 ? timeUpdates({ networks: 1 }, "first network only") : undefined;
-  const spreadTickMs = networks > 1 ? timeSpread() : undefined;
+  const spreadTickMs = networks > 1 ? timeLive({ spreadNetworks: true }, `${networks} networks one per block, as the engine runs them (the heaviest block of each update)`) : undefined;
   if (first) {
     const ratio = (a: { p50: Spread; p99: Spread }, b: { p50: Spread; p99: Spread }) => `p50 ${(a.p50.median / b.p50.median).toFixed(2)}x, p99 ${(a.p99.median / b.p99.median).toFixed(2)}x`;
     log(`emotion, ${networks} networks against the first only: live tick ${ratio(all.liveTickMs, first.liveTickMs)}; 0.5 s update ${ratio(all.updateMs, first.updateMs)}`);
