@@ -66,7 +66,7 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
     expect(onThreshold).toBe(metadata.eventRule.on);
     expect(learned.eventRule).toEqual({ ...metadata.eventRule, classes: { ...metadata.eventRule.classes, whistle: { on: metadata.eventRule.on, off: expect.closeTo(metadata.eventRule.on - 0.2, 9) } } });
     // Three rehearsal copies keep this CI case short; what was used is recorded.
-    expect(learned.learned).toMatchObject({ distill: true, rehearsalCopies: 3 });
+    expect(learned.learned).toMatchObject({ distill: true, rehearsalCopies: 3, averageEpochs: 1 });
 
     const { model } = await loadModel<SedMetadata>(out);
     // Every weight of the source branch (conv kernels, batch-norm gamma/beta and moving statistics, dense) is untouched.
@@ -95,6 +95,38 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
     expect(clipsMedian(model, rehearsal, clips, f, 3)).toBeCloseTo(median!, 3);
     expect(clipsMedian(untrained, rehearsal, clips, f, 3)).toBeLessThan(0.1);
     for (const m of [base, model, untrained]) m.dispose();
+  }, 180_000);
+
+  it("with averageEpochs (--average-epochs) keeps the mean of the last epochs' weights, the frozen source untouched", async () => {
+    // learn is seeded, so a one-epoch run's weights are the two-epoch run's after its first
+    // epoch: the model averaged over two epochs is the mean of the one- and two-epoch models.
+    const small = { base: DEFAULT_SED_MODEL, label: "whistle", examples: join(dir, "train"), mode: "adapter" as const, mixesPerExample: 5, learningRate: 1e-3, seed: 5, rehearsalCopies: 1 };
+    const run = async (name: string, epochs: number, averageEpochs: number) => {
+      const metadata = await learnNewClass({ ...small, out: join(dir, name), epochs, averageEpochs });
+      return { metadata, model: (await loadModel<SedMetadata>(join(dir, name))).model };
+    };
+    const one = await run("epoch-1", 1, 1), two = await run("epoch-2", 2, 1), averaged = await run("averaged-2", 2, 2);
+    expect(averaged.metadata.learned).toMatchObject({ epochs: 2, averageEpochs: 2 });
+    expect(two.metadata.learned).toMatchObject({ averageEpochs: 1 });
+    const { model: base } = await loadModel<SedMetadata>(DEFAULT_SED_MODEL);
+    let learning = 0;
+    for (const layer of averaged.model.layers) {
+      if (layer.getWeights().length === 0) continue;
+      const values = (m: tf.LayersModel) => m.getLayer(layer.name).getWeights().map((w) => Array.from(w.dataSync()));
+      const [a, b, mean] = [values(one.model), values(two.model), values(averaged.model)];
+      if (layer.name.startsWith("source_")) {
+        // The frozen source is the base's, bit for bit, whatever is averaged.
+        if (layer.name !== "source_logits") expect(mean, layer.name).toEqual(base.getLayer(layer.name.slice("source_".length)).getWeights().map((w) => Array.from(w.dataSync())));
+        continue;
+      }
+      learning++;
+      mean.forEach((w, j) => w.forEach((v, k) => expect(v, `${layer.name}[${j}][${k}]`).toBeCloseTo((a[j]![k]! + b[j]![k]!) / 2, 5)));
+    }
+    expect(learning).toBeGreaterThan(5); // target convs, batch norms and dense, and the adapter
+    // The averaged model is not simply one of the runs.
+    const moved = (m: tf.LayersModel) => Array.from(m.getLayer("adapter_2").getWeights()[0]!.dataSync());
+    expect(moved(averaged.model)).not.toEqual(moved(two.model));
+    for (const m of [base, one.model, two.model, averaged.model]) m.dispose();
   }, 180_000);
 
   it("with clips it must not fire on (--negatives), fires less on sounds like them", async () => {
@@ -167,6 +199,7 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
       [["--label", "whistle", "--examples", join(dir, "train"), "--negatives", join(dir, "missing")], /cannot read the negative clips folder/],
       [["--label", "whistle", "--examples", join(dir, "train"), "--rehearsal-copies", "0"], /rehearsal copies must be a whole number >= 1, got 0/],
       [["--label", "whistle", "--examples", join(dir, "train"), "--epochs", "2.5"], /epochs must be a whole number >= 1, got 2.5/],
+      [["--label", "whistle", "--examples", join(dir, "train"), "--average-epochs", "0"], /epochs averaged must be a whole number >= 1, got 0/],
       [["--label", "whistle", "--examples", join(dir, "train"), "--on-threshold", "0.1"], /on threshold must be a number above 0.2 and below 1 .*got 0.1/],
       [["--label", "whistle", "--examples", join(dir, "train"), "--on-threshold", "1"], /on threshold must be .*got 1$/m],
     ] as const) {

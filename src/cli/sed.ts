@@ -88,6 +88,9 @@ Options:
                      default: the base model's shared threshold (0.5). Lower hears more of it and
                      fires more on other sounds; learn prints its median output on its own clips
   --epochs N         default ${LEARN_DEFAULTS.epochs}
+  --average-epochs N keep the mean of the weights over the last N epochs (default
+                     ${LEARN_DEFAULTS.averageEpochs}: the last epoch's); 4 forgets the old classes less
+                     and learns the new one a little less well
   --seed N           default ${LEARN_DEFAULTS.seed}`;
 
 function parseNewClassSplit(value: string | undefined): NewClassSplit | undefined {
@@ -214,7 +217,7 @@ export function learnedSummary(metadata: SedMetadata, thresholdGiven: boolean): 
 export async function runLearn(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: {
     base: { type: "string" }, label: { type: "string" }, examples: { type: "string" }, negatives: { type: "string" }, out: { type: "string" },
-    mode: { type: "string" }, epochs: { type: "string" }, seed: { type: "string" }, "rehearsal-labels": { type: "boolean" }, "rehearsal-copies": { type: "string" }, "on-threshold": { type: "string" }, help: { type: "boolean", short: "h" },
+    mode: { type: "string" }, epochs: { type: "string" }, seed: { type: "string" }, "rehearsal-labels": { type: "boolean" }, "rehearsal-copies": { type: "string" }, "average-epochs": { type: "string" }, "on-threshold": { type: "string" }, help: { type: "boolean", short: "h" },
   } });
   if (values.help) { process.stdout.write(LEARN_HELP + "\n"); return 0; }
   if (!values.label || !values.examples) throw new UsageError("learn needs --label NAME and --examples DIR (see moodwire learn --help)");
@@ -230,6 +233,7 @@ export async function runLearn(argv: string[]): Promise<number> {
       seed: parseNumber("seed", values.seed) ?? LEARN_DEFAULTS.seed,
       distill: !values["rehearsal-labels"],
       rehearsalCopies: parseNumber("rehearsal-copies", values["rehearsal-copies"]) ?? LEARN_DEFAULTS.rehearsalCopies,
+      averageEpochs: parseNumber("average-epochs", values["average-epochs"]) ?? LEARN_DEFAULTS.averageEpochs,
       onThreshold: parseNumber("on-threshold", values["on-threshold"]),
       onProgress: (p) => progress((p.epoch - 1) * p.batches + p.batch, p.batches * p.epochs, "learning", `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`),
     });

@@ -51,6 +51,7 @@ import { sharedRule, type ClassThresholds, type EventRule } from "./events.ts";
 import { predictPatches } from "./predict.ts";
 import { AUGMENT_DEFAULTS, type AugmentOptions } from "./augment.ts";
 import { ModelInputError } from "../errors.ts";
+import { WeightAverage } from "../weight-average.ts";
 
 export type LearnMode = "adapter" | "transfer";
 
@@ -73,12 +74,18 @@ export interface LearnOptions {
   augment?: AugmentOptions | false;
   /** Folder of clips that are not the new sound (mixed in with the new class off). */
   negatives?: string;
+  /**
+   * The learned weights are their mean over the last N epochs (WeightAverage; the frozen
+   * source is not touched). Default 1: the last epoch's as they are. 4 forgets less and
+   * learns the new class less well on the development classes (README, "Teaching it a new sound").
+   */
+  averageEpochs?: number;
   /** The new class's "on" threshold, instead of the base model's shared one (newClassThresholds); "off" sits 0.2 below. */
   onThreshold?: number;
   onProgress?: (p: { epoch: number; epochs: number; batch: number; batches: number; loss: number }) => void;
 }
 
-export const LEARN_DEFAULTS = { mode: "adapter" as LearnMode, epochs: 8, mixesPerExample: 40, learningRate: 1e-3, seed: 1, rehearsalCopies: 5, distill: true };
+export const LEARN_DEFAULTS = { mode: "adapter" as LearnMode, epochs: 8, mixesPerExample: 40, learningRate: 1e-3, seed: 1, rehearsalCopies: 5, distill: true, averageEpochs: 1 };
 export const ADAPTER_UNITS = 32;
 
 /** The learned class's thresholds for an "on" of `on` ("off" 0.2 below, as EVENT_RULE's). */
@@ -260,6 +267,9 @@ export async function learnNewClass(options: LearnOptions): Promise<SedMetadata>
   const rehearsalCopies = options.rehearsalCopies ?? LEARN_DEFAULTS.rehearsalCopies, distill = options.distill ?? LEARN_DEFAULTS.distill;
   wholeAtLeast("epochs", options.epochs, 1);
   wholeAtLeast("rehearsal copies", rehearsalCopies, 1);
+  wholeAtLeast("epochs averaged", options.averageEpochs, 1);
+  // Never more epochs than are trained: a short run averages all of them.
+  const averageEpochs = Math.min(options.epochs, options.averageEpochs ?? LEARN_DEFAULTS.averageEpochs);
   if (options.onThreshold !== undefined) learnedClassThresholds(options.onThreshold); // refused before learning, not after
   const random = seededRandom(options.seed);
   const { model: base, metadata } = await loadModel<SedMetadata>(options.base);
@@ -281,13 +291,18 @@ export async function learnNewClass(options: LearnOptions): Promise<SedMetadata>
   const relabel: Relabel | undefined = distill
     ? (x, y, count) => predictPatches(base, x, 0, count, f).forEach((p, i) => y.set(p, i * (classes + 1)))
     : undefined;
+  // With averageEpochs > 1 the weights kept are their mean over the last epochs (the learning
+  // branches only: the frozen source never changes).
+  const average = new WeightAverage(model.layers.filter((layer) => !layer.name.startsWith("source_")));
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     // Fresh mixtures every epoch: new positions, gains and backgrounds for each clip.
     const set = learningSet(rehearsal, examples, options.mixesPerExample, f, random, rehearsalCopies, negatives);
     await trainEpoch(model, set, shuffled(random, Array.from({ length: set.count }, (_, i) => i)), 32, f,
       (batch, batches, loss) => options.onProgress?.({ epoch, epochs: options.epochs, batch, batches, loss }),
       augment ? { random, options: augment } : undefined, relabel);
+    if (averageEpochs > 1 && epoch > options.epochs - averageEpochs) average.add();
   }
+  average.apply();
   // Following the base's outputs keeps its per-class thresholds fitting the old classes
   // (trained on the rehearsal labels, the shared ones did better); the new class turns on
   // at the shared threshold (newClassThresholds), or the performer's (--on-threshold).
@@ -301,7 +316,7 @@ export async function learnNewClass(options: LearnOptions): Promise<SedMetadata>
     architecture: options.mode === "adapter" ? { ...metadata.architecture, adapter: { units: ADAPTER_UNITS, learned: options.label } } : metadata.architecture,
     training: { ...metadata.training },
     evaluation: undefined,
-    learned: { label: options.label, mode: options.mode, examples: examples.length, negatives: negatives.length, epochs: options.epochs, rehearsalCopies, distill, clipsMedian: Math.round(median * 1000) / 1000, onThreshold: thresholds.on, seconds: Math.round((Date.now() - started) / 1000), base: options.base },
+    learned: { label: options.label, mode: options.mode, examples: examples.length, negatives: negatives.length, epochs: options.epochs, averageEpochs, rehearsalCopies, distill, clipsMedian: Math.round(median * 1000) / 1000, onThreshold: thresholds.on, seconds: Math.round((Date.now() - started) / 1000), base: options.base },
   };
   await saveModel(model, options.out, learned);
   // Rehearse the new class too next time: a few of its mixtures join the set.
