@@ -293,16 +293,16 @@ export async function learnNewClass(options: LearnOptions): Promise<SedMetadata>
     : undefined;
   // With averageEpochs > 1 the weights kept are their mean over the last epochs (the learning
   // branches only: the frozen source never changes).
-  const average = new WeightAverage(model.layers.filter((layer) => !layer.name.startsWith("source_")));
+  const average = averageEpochs > 1 ? new WeightAverage(model.layers.filter((layer) => !layer.name.startsWith("source_"))) : undefined;
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     // Fresh mixtures every epoch: new positions, gains and backgrounds for each clip.
     const set = learningSet(rehearsal, examples, options.mixesPerExample, f, random, rehearsalCopies, negatives);
     await trainEpoch(model, set, shuffled(random, Array.from({ length: set.count }, (_, i) => i)), 32, f,
       (batch, batches, loss) => options.onProgress?.({ epoch, epochs: options.epochs, batch, batches, loss }),
       augment ? { random, options: augment } : undefined, relabel);
-    if (averageEpochs > 1 && epoch > options.epochs - averageEpochs) average.add();
+    if (epoch > options.epochs - averageEpochs) average?.add();
   }
-  average.apply();
+  average?.apply();
   // Following the base's outputs keeps its per-class thresholds fitting the old classes
   // (trained on the rehearsal labels, the shared ones did better); the new class turns on
   // at the shared threshold (newClassThresholds), or the performer's (--on-threshold).
