@@ -3,7 +3,7 @@
 // complete MIDI file; a vanished MIDI port reconnects; nothing listens beyond 127.0.0.1
 // unless told, and then the dashboard needs a token; OSC senders can be restricted.
 import { createSocket } from "node:dgram";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +13,7 @@ import { ConfigError, parseConfig } from "../src/engine/config.ts";
 import { SupervisedStage } from "../src/engine/stage.ts";
 import { FaceInput } from "../src/face/face-input.ts";
 import { encodeWav } from "../src/audio/wav.ts";
-import { faceBundle, freePort, sleep, startCli } from "./net.ts";
+import { faceBundle, freePort, oscReceiver, sleep, startCli } from "./net.ts";
 import { moodwire } from "./run-cli.ts";
 
 const { parseMidi } = createRequire(import.meta.url)("midi-file") as { parseMidi(data: Uint8Array): { tracks: { type: string; noteNumber?: number; velocity?: number; controllerType?: number; channel?: number }[][] } };
@@ -51,6 +51,41 @@ describe("a crashing analysis stage", () => {
     expect(log.join("\n")).toMatch(/flaky stopped with an error \(boom\); restarting in 0\.5 s, the other stages go on/);
     flaky.stop();
     healthy.stop();
+  });
+});
+
+describe("a stage replaced while it runs (a model changed in the configuration)", () => {
+  it("takes over only once the new one is made; the old one is flushed (its events end) and disposed", async () => {
+    const seen: string[] = [];
+    const make = (name: string) => async () => ({ pushRow: () => { seen.push(name); }, flush: () => { seen.push(`${name} flushed`); }, dispose: () => { seen.push(`${name} disposed`); } });
+    const stage = new SupervisedStage("models", make("old"), () => {});
+    await stage.start();
+    const row = new Float32Array(4);
+    let ready!: () => void;
+    const swapping = stage.replace(async () => { await new Promise<void>((r) => { ready = r; }); return make("new")(); });
+    stage.pushRow(row, 0); // still the old one while the new one loads
+    ready();
+    expect(await swapping).toBe(true);
+    stage.pushRow(row, 1);
+    expect(seen).toEqual(["old", "old flushed", "old disposed", "new"]);
+    stage.stop();
+  });
+
+  it("keeps the running one when the new one cannot be made, and only the latest of two replacements takes over", async () => {
+    const seen: string[] = [];
+    const make = (name: string, waitMs = 0) => async () => { await sleep(waitMs); return { pushRow: () => { seen.push(name); }, dispose: () => { seen.push(`${name} disposed`); } }; };
+    const stage = new SupervisedStage("models", make("old"), () => {});
+    await stage.start();
+    await expect(stage.replace(async () => { throw new Error("no such model"); })).rejects.toThrow("no such model");
+    stage.pushRow(new Float32Array(4), 0);
+    expect(seen).toEqual(["old"]);
+    expect(stage.health).toMatchObject({ status: "running", errors: 0 });
+    const slow = stage.replace(make("slow", 200)), quick = stage.replace(make("quick"));
+    expect(await quick).toBe(true);
+    expect(await slow).toBe(false);
+    stage.pushRow(new Float32Array(4), 1);
+    expect(seen).toEqual(["old", "old disposed", "slow disposed", "quick"]);
+    stage.stop();
   });
 });
 
@@ -145,6 +180,56 @@ describe("moodwire listen, from the command line", () => {
     expect(events.at(-2)).toMatchObject({ type: "controller", controllerType: 123, channel: 1 });
     expect(events.at(-1)!.type).toBe("endOfTrack");
   });
+
+  it("swaps the sound event model when the configuration names another, keeps it when the next cannot load, and stops it when switched off", async () => {
+    // Another model with other labels: the shipped one with "alarm" called "kettle".
+    const renamed = join(dir, "sed-renamed");
+    cpSync("models/sed", renamed, { recursive: true });
+    const json = JSON.parse(readFileSync(join(renamed, "model.json"), "utf8"));
+    const meta = json.userDefinedMetadata;
+    meta.classes = meta.classes.map((c: string) => (c === "alarm" ? "kettle" : c));
+    meta.eventRule.classes.kettle = meta.eventRule.classes.alarm;
+    delete meta.eventRule.classes.alarm;
+    writeFileSync(join(renamed, "model.json"), JSON.stringify(json));
+    const config = join(dir, "swap.config.json");
+    const writeConfig = (sed: object) => writeFileSync(config, JSON.stringify({ analysis: { oracle: { enabled: false }, emotion: { enabled: false }, sed } }));
+    writeConfig({});
+    const osc = await oscReceiver();
+    const run = startCli(["listen", "--config", config, "--input", toneFile("swap.wav", 2), "--loop", "--no-face", "--no-dashboard", "--osc-out", `127.0.0.1:${osc.port}`]);
+    const labels = () => osc.messages.filter((m) => m.address === "/moodwire/sound/labels").map((m) => m.args as string[]);
+    const probabilities = () => osc.messages.filter((m) => m.address === "/moodwire/sound/probabilities").length;
+    const until = async (ok: () => boolean, what: string) => {
+      for (let i = 0; i < 300 && !ok(); i++) await sleep(50);
+      if (!ok()) throw new Error(`timed out waiting for ${what}; stderr:\n${run.stderr()}`);
+    };
+    try {
+      await run.waitFor("listening:");
+      await until(() => labels().some((l) => l[0] === "alarm"), "the shipped model's labels");
+      writeConfig({ model: renamed });
+      await run.waitFor(/sound events: now .*sed-renamed/);
+      // The labels are sent at once when they change, not at the next 5 s.
+      await until(() => labels().some((l) => l[0] === "kettle"), "the new model's labels");
+      expect(labels().at(-1)).toEqual(["kettle", ...meta.classes.slice(1)]);
+      writeConfig({ model: join(dir, "no-such-model") });
+      await run.waitFor(/sound events: cannot load .*no-such-model .*; the previous model keeps running/);
+      const before = probabilities();
+      await sleep(800);
+      expect(probabilities()).toBeGreaterThan(before); // still listening, with the renamed model
+      expect(labels().at(-1)![0]).toBe("kettle");
+      writeConfig({ enabled: false });
+      await run.waitFor("sound events: off");
+      await sleep(300);
+      const off = probabilities();
+      await sleep(800);
+      expect(probabilities()).toBe(off);
+      run.child.kill("SIGTERM");
+      expect(await run.exited).toBe(0);
+      expect(run.stderr()).toMatch(/reloaded .*swap\.config\.json \(mapping, affect and models apply now/);
+    } finally {
+      run.child.kill("SIGKILL");
+      await osc.close();
+    }
+  }, 60_000);
 
   it("an unreadable input is retried with a back-off, shown in the health, and plays once it is there", async () => {
     const missing = join(dir, "later.wav");

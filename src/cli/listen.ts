@@ -18,6 +18,7 @@ it hears and sees as OSC and MIDI; shows it live at http://127.0.0.1:8765.
 Options (each overrides ${DEFAULT_CONFIG_FILE}):
   --config FILE        configuration (default ./${DEFAULT_CONFIG_FILE} if it exists);
                        reloaded when it changes, the previous one kept if invalid
+                       (a new model in it is swapped in without stopping)
   --input FILE         play a file instead of the live input; repeat for a playlist
   --loop               start the playlist again when it ends
   --offline            analyse the files as fast as possible, then stop
@@ -158,7 +159,9 @@ export async function runListen(argv: string[]): Promise<number> {
     }
     if (next.mapping && next.mapping !== config.mapping) { engine.setMappingFile(next.mapping); config.mapping = next.mapping; }
     engine.affect.configure(next.affect);
-    log(`reloaded ${configPath} (mapping and affect apply now; inputs, ports and models at the next start)`);
+    log(`reloaded ${configPath} (mapping, affect and models apply now; inputs, ports and the oracle at the next start)`);
+    // A new model loads beside the running one and takes over once it is ready (seconds at most).
+    void engine.pipeline.reconfigure(next.analysis).then((lines) => { for (const line of lines) log(line); });
   }) : null;
 
   const stopped = new Promise<string>((resolve) => {

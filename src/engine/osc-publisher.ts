@@ -13,7 +13,7 @@ export const OSC_ADDRESSES: { address: string; args: string; rate: string }[] = 
   { address: "/moodwire/audio/features", args: "f rms, f centroid (Hz), f flux, f onset (dB)", rate: "10 Hz" },
   { address: "/moodwire/oracle/ir", args: "f IR (causal cum3), f threshold chosen by the bank, i repeated-suffix length (frames)", rate: "10 Hz" },
   { address: "/moodwire/oracle/motif", args: "f start (s), f length (s), f start of the earlier occurrence (s)", rate: "when a repeat closes" },
-  { address: "/moodwire/sound/labels", args: "s label x N (the order of /sound/probabilities)", rate: "at start and every 5 s" },
+  { address: "/moodwire/sound/labels", args: "s label x N (the order of /sound/probabilities)", rate: "at start, every 5 s and when they change (a model swapped live)" },
   { address: "/moodwire/sound/probabilities", args: "f probability x N", rate: "every 0.256 s" },
   { address: "/moodwire/sound/event", args: "s label, i 1 start / 0 end, f confidence", rate: "on each onset and offset" },
   { address: "/moodwire/music/emotion", args: "f valence, f arousal, s quadrant (Q1..Q4), s emotion, f confidence", rate: "2 Hz" },
@@ -38,6 +38,7 @@ export class OscPublisher {
   private lastOracle: OscValue[] | null = null;
   private lastFound: boolean | null = null;
   private lastSources = "";
+  private lastLabels = "";
 
   private readonly osc: OscOut;
 
@@ -64,8 +65,10 @@ export class OscPublisher {
         osc.send("/moodwire/oracle/motif", [event.start, event.length, event.earlierStart]);
         break;
       case "sound":
-        if (event.time >= this.nextLabels) {
+        // The labels say what the probabilities are: sent again at once when a new model brings others.
+        if (event.time >= this.nextLabels || event.labels.join("\n") !== this.lastLabels) {
           this.nextLabels = event.time + LABELS_PERIOD;
+          this.lastLabels = event.labels.join("\n");
           osc.send("/moodwire/sound/labels", event.labels);
         }
         osc.send("/moodwire/sound/probabilities", event.probabilities);

@@ -4,9 +4,11 @@
 //   raw audio -> sound event stage (SED model)  -> sound, soundEvent events
 //             -> music emotion stage (model)    -> emotion events
 //
-// Each model stage is a SupervisedStage: if one throws it restarts alone. The rows come
-// from the analysis worklet (live) or from the same kernel run in-process (offline); the
-// models resample the raw audio to their own front ends (src/dsp/audio-feed.ts).
+// Each model stage is a SupervisedStage: if one throws it restarts alone. A model changed in
+// the configuration while the engine runs (reconfigure) is loaded beside the running one and
+// swapped in once it is ready; one that cannot load is reported and the running one goes on.
+// The rows come from the analysis worklet (live) or from the same kernel run in-process
+// (offline); the models resample the raw audio to their own front ends (src/dsp/audio-feed.ts).
 
 import type { FrameLayout } from "../dsp/frame.ts";
 import { EmotionTracker } from "../models/emotion/tracker.ts";
@@ -28,9 +30,17 @@ export interface PipelineOptions {
 /** Sound below this RMS (-60 dBFS) is silence: the music emotion then has no say in the affect. */
 const SILENCE_RMS = 1e-3;
 
+type ModelSettings = { sed: EngineConfig["analysis"]["sed"]; emotion: EngineConfig["analysis"]["emotion"] };
+type ModelStageName = keyof ModelSettings;
+const STAGE_NAMES: Record<ModelStageName, string> = { sed: "sound events", emotion: "music emotion" };
+
 export class AnalysisPipeline {
   readonly stages: SupervisedStage[] = [];
   private readonly options: PipelineOptions;
+  /** The model settings each model stage runs with. */
+  private readonly models: ModelSettings;
+  /** The latest settings asked for (reconfigure), which may still be loading: what a new configuration is compared with. */
+  private readonly requested: ModelSettings;
   private samples = 0;
   private frames = 0;
   /** Loudest frame RMS over the last half second, for the music emotion's confidence. */
@@ -40,9 +50,54 @@ export class AnalysisPipeline {
   constructor(options: PipelineOptions) {
     this.options = options;
     const { config, log } = options;
+    this.models = { sed: { ...config.sed }, emotion: { ...config.emotion } };
+    this.requested = { sed: { ...config.sed }, emotion: { ...config.emotion } };
     if (config.oracle.enabled) this.stages.push(new SupervisedStage("oracle", async () => this.oracleStage(), log));
-    if (config.sed.enabled) this.stages.push(new SupervisedStage("sound events", () => this.sedStage(), log));
-    if (config.emotion.enabled) this.stages.push(new SupervisedStage("music emotion", () => this.emotionStage(), log));
+    if (config.sed.enabled) this.stages.push(new SupervisedStage(STAGE_NAMES.sed, this.modelStage("sed", config.sed), log));
+    if (config.emotion.enabled) this.stages.push(new SupervisedStage(STAGE_NAMES.emotion, this.modelStage("emotion", config.emotion), log));
+  }
+
+  /**
+   * Applies a new configuration's model settings while the engine runs: a stage whose model
+   * (or number of networks) changed loads the new one beside the running one and swaps it
+   * in; a stage switched on starts, one switched off stops (its open events end first).
+   * A model that cannot load is reported in the returned lines and the running stage goes
+   * on with the model it had. The oracle's settings wait for the next start: changing them
+   * would forget what it has heard.
+   */
+  async reconfigure(config: EngineConfig["analysis"]): Promise<string[]> {
+    const lines = await Promise.all([this.reconfigureStage("sed", config.sed), this.reconfigureStage("emotion", config.emotion)]);
+    return lines.filter((line): line is string => line !== null);
+  }
+
+  private async reconfigureStage<K extends ModelStageName>(name: K, next: ModelSettings[K]): Promise<string | null> {
+    if (JSON.stringify(this.requested[name]) === JSON.stringify(next)) return null;
+    this.requested[name] = { ...next };
+    const label = STAGE_NAMES[name], stage = this.stages.find((s) => s.name === label);
+    const what = `${next.model}${"networks" in next && next.networks ? ` (${next.networks} network${next.networks > 1 ? "s" : ""})` : ""}`;
+    if (!next.enabled) {
+      this.models[name] = { ...next };
+      if (!stage) return null;
+      stage.stop();
+      this.stages.splice(this.stages.indexOf(stage), 1);
+      return `${label}: off`;
+    }
+    if (!stage) {
+      this.models[name] = { ...next };
+      const started = new SupervisedStage(label, this.modelStage(name, next), this.options.log);
+      this.stages.push(started);
+      await started.start();
+      return started.running ? `${label}: on, ${what}` : `${label}: cannot load ${what} yet (${started.health.lastError}); retrying`;
+    }
+    try {
+      if (!(await stage.replace(this.modelStage(name, next)))) return null; // overtaken by a later change
+    } catch (err) {
+      // Asked for again (the file saved again), it is tried again.
+      if (JSON.stringify(this.requested[name]) === JSON.stringify(next)) this.requested[name] = { ...this.models[name] };
+      return `${label}: cannot load ${what} (${(err as Error).message}); the previous model keeps running`;
+    }
+    this.models[name] = { ...next };
+    return `${label}: now ${what}`;
   }
 
   /** Loads the models (in parallel); a stage that cannot load keeps retrying on its own. */
@@ -103,9 +158,14 @@ export class AnalysisPipeline {
     };
   }
 
-  private async sedStage(): Promise<AnalysisStage> {
-    const { config, sampleRate, emit } = this.options;
-    const detector = await SoundEventDetector.load(config.sed.model, { inputRate: sampleRate });
+  private modelStage<K extends ModelStageName>(name: K, settings: ModelSettings[K]): () => Promise<AnalysisStage> {
+    const fixed = { ...settings };
+    return name === "sed" ? () => this.sedStage(fixed as ModelSettings["sed"]) : () => this.emotionStage(fixed as ModelSettings["emotion"]);
+  }
+
+  private async sedStage(settings: ModelSettings["sed"]): Promise<AnalysisStage> {
+    const { sampleRate, emit } = this.options;
+    const detector = await SoundEventDetector.load(settings.model, { inputRate: sampleRate });
     const origin = this.time;
     detector.on({
       probabilities: (t, values) => emit({ type: "sound", time: origin + t, labels: detector.labels, probabilities: Array.from(values) }),
@@ -115,9 +175,9 @@ export class AnalysisPipeline {
     return { pushAudio: (b) => detector.pushAudio(b), flush: () => detector.finish(), dispose: () => detector.dispose() };
   }
 
-  private async emotionStage(): Promise<AnalysisStage> {
-    const { config, sampleRate, emit } = this.options;
-    const tracker = await EmotionTracker.load(config.emotion.model, { inputRate: sampleRate, networks: config.emotion.networks ?? undefined, spreadNetworks: true });
+  private async emotionStage(settings: ModelSettings["emotion"]): Promise<AnalysisStage> {
+    const { sampleRate, emit } = this.options;
+    const tracker = await EmotionTracker.load(settings.model, { inputRate: sampleRate, networks: settings.networks ?? undefined, spreadNetworks: true });
     const origin = this.time;
     tracker.onUpdate((u) => {
       const sounding = this.recentRms >= SILENCE_RMS;

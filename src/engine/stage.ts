@@ -1,7 +1,9 @@
 // One analysis stage (oracle, sound events, music emotion) under supervision: an error
 // thrown while it works is logged, the stage is thrown away and made again after a
 // back-off (0.5 s, doubling up to 30 s), and the other stages never notice. While a
-// stage is (re)starting, the input it would have seen is skipped, not queued.
+// stage is (re)starting, the input it would have seen is skipped, not queued. A stage can
+// also be replaced while it runs (a model changed in the configuration): the new one is
+// made beside it, and only once it is ready does it take over.
 
 export interface AnalysisStage {
   /** Mono audio at the engine's sample rate, any block size. */
@@ -27,7 +29,9 @@ export class SupervisedStage {
   readonly name: string;
   readonly health: StageHealth;
   private stage: AnalysisStage | null = null;
-  private readonly create: () => Promise<AnalysisStage>;
+  private create: () => Promise<AnalysisStage>;
+  /** Counts replace() calls, so that only the latest one takes over. */
+  private generation = 0;
   private readonly log: (line: string) => void;
   private backoffMs = 500;
   private timer: NodeJS.Timeout | null = null;
@@ -71,6 +75,28 @@ export class SupervisedStage {
 
   flush(): void {
     try { this.stage?.flush?.(); } catch (err) { this.fail(err); }
+  }
+
+  /**
+   * Makes a new stage with `create` while this one keeps running, then swaps it in: the old
+   * one is flushed (its open events end, so no note is left hanging) and disposed, and
+   * restarts use `create` from then on. If `create` fails the error is thrown and the old
+   * stage goes on as before; if a later replace() overtakes this one, this one's stage is
+   * thrown away. Resolves true when it took over.
+   */
+  async replace(create: () => Promise<AnalysisStage>): Promise<boolean> {
+    const generation = ++this.generation;
+    const next = await create();
+    if (this.stopped || generation !== this.generation) { next.dispose?.(); return false; }
+    this.create = create;
+    if (this.timer) { clearTimeout(this.timer); this.timer = null; } // a stage waiting to restart runs the new one instead
+    const old = this.stage;
+    this.stage = next;
+    this.health.status = "running";
+    this.backoffMs = 500;
+    try { old?.flush?.(); } catch { /* it is being replaced */ }
+    try { old?.dispose?.(); } catch { /* it is being replaced */ }
+    return true;
   }
 
   private fail(err: unknown): void {
