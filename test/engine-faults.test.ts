@@ -195,7 +195,9 @@ describe("moodwire listen, from the command line", () => {
     const writeConfig = (sed: object) => writeFileSync(config, JSON.stringify({ analysis: { oracle: { enabled: false }, emotion: { enabled: false }, sed } }));
     writeConfig({});
     const osc = await oscReceiver();
-    const run = startCli(["listen", "--config", config, "--input", toneFile("swap.wav", 2), "--loop", "--no-face", "--no-dashboard", "--osc-out", `127.0.0.1:${osc.port}`]);
+    const dashboard = await freePort();
+    const run = startCli(["listen", "--config", config, "--input", toneFile("swap.wav", 2), "--loop", "--no-face", "--dashboard", `127.0.0.1:${dashboard}`, "--osc-out", `127.0.0.1:${osc.port}`]);
+    const stage = async () => ((await (await fetch(`http://127.0.0.1:${dashboard}/health`)).json()) as { stages: { name: string; status: string; model?: string }[] }).stages.find((s) => s.name === "sound events");
     const labels = () => osc.messages.filter((m) => m.address === "/moodwire/sound/labels").map((m) => m.args as string[]);
     const probabilities = () => osc.messages.filter((m) => m.address === "/moodwire/sound/probabilities").length;
     const until = async (ok: () => boolean, what: string) => {
@@ -210,14 +212,17 @@ describe("moodwire listen, from the command line", () => {
       // The labels are sent at once when they change, not at the next 5 s.
       await until(() => labels().some((l) => l[0] === "kettle"), "the new model's labels");
       expect(labels().at(-1)).toEqual(["kettle", ...meta.classes.slice(1)]);
+      expect(await stage()).toMatchObject({ status: "running", model: renamed });
       writeConfig({ model: join(dir, "no-such-model") });
       await run.waitFor(/sound events: cannot load .*no-such-model .*; the previous model keeps running/);
       const before = probabilities();
       await sleep(800);
       expect(probabilities()).toBeGreaterThan(before); // still listening, with the renamed model
       expect(labels().at(-1)![0]).toBe("kettle");
+      expect((await stage())!.model).toBe(renamed);
       writeConfig({ enabled: false });
       await run.waitFor("sound events: off");
+      expect(await stage()).toBeUndefined();
       await sleep(300);
       const off = probabilities();
       await sleep(800);

@@ -34,6 +34,12 @@ type ModelSettings = { sed: EngineConfig["analysis"]["sed"]; emotion: EngineConf
 type ModelStageName = keyof ModelSettings;
 const STAGE_NAMES: Record<ModelStageName, string> = { sed: "sound events", emotion: "music emotion" };
 
+/** A model stage's model as the log and the health show it: its folder, and how many networks where not all. */
+function describeModel(settings: ModelSettings[ModelStageName]): string {
+  const networks = "networks" in settings ? settings.networks : null;
+  return `${settings.model}${networks ? ` (${networks} network${networks > 1 ? "s" : ""})` : ""}`;
+}
+
 export class AnalysisPipeline {
   readonly stages: SupervisedStage[] = [];
   private readonly options: PipelineOptions;
@@ -53,8 +59,8 @@ export class AnalysisPipeline {
     this.models = { sed: { ...config.sed }, emotion: { ...config.emotion } };
     this.requested = { sed: { ...config.sed }, emotion: { ...config.emotion } };
     if (config.oracle.enabled) this.stages.push(new SupervisedStage("oracle", async () => this.oracleStage(), log));
-    if (config.sed.enabled) this.stages.push(new SupervisedStage(STAGE_NAMES.sed, this.modelStage("sed", config.sed), log));
-    if (config.emotion.enabled) this.stages.push(new SupervisedStage(STAGE_NAMES.emotion, this.modelStage("emotion", config.emotion), log));
+    if (config.sed.enabled) this.stages.push(new SupervisedStage(STAGE_NAMES.sed, this.modelStage("sed", config.sed), log, describeModel(config.sed)));
+    if (config.emotion.enabled) this.stages.push(new SupervisedStage(STAGE_NAMES.emotion, this.modelStage("emotion", config.emotion), log, describeModel(config.emotion)));
   }
 
   /**
@@ -74,7 +80,7 @@ export class AnalysisPipeline {
     if (JSON.stringify(this.requested[name]) === JSON.stringify(next)) return null;
     this.requested[name] = { ...next };
     const label = STAGE_NAMES[name], stage = this.stages.find((s) => s.name === label);
-    const what = `${next.model}${"networks" in next && next.networks ? ` (${next.networks} network${next.networks > 1 ? "s" : ""})` : ""}`;
+    const what = describeModel(next);
     if (!next.enabled) {
       this.models[name] = { ...next };
       if (!stage) return null;
@@ -84,13 +90,13 @@ export class AnalysisPipeline {
     }
     if (!stage) {
       this.models[name] = { ...next };
-      const started = new SupervisedStage(label, this.modelStage(name, next), this.options.log);
+      const started = new SupervisedStage(label, this.modelStage(name, next), this.options.log, what);
       this.stages.push(started);
       await started.start();
       return started.running ? `${label}: on, ${what}` : `${label}: cannot load ${what} yet (${started.health.lastError}); retrying`;
     }
     try {
-      if (!(await stage.replace(this.modelStage(name, next)))) return null; // overtaken by a later change
+      if (!(await stage.replace(this.modelStage(name, next), what))) return null; // overtaken by a later change
     } catch (err) {
       // Asked for again (the file saved again), it is tried again.
       if (JSON.stringify(this.requested[name]) === JSON.stringify(next)) this.requested[name] = { ...this.models[name] };

@@ -23,6 +23,8 @@ export interface StageHealth {
   errors: number;
   restarts: number;
   lastError: string | null;
+  /** The model the stage runs (model stages): it changes when a new one is swapped in. */
+  model?: string;
 }
 
 export class SupervisedStage {
@@ -37,11 +39,11 @@ export class SupervisedStage {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
-  constructor(name: string, create: () => Promise<AnalysisStage>, log: (line: string) => void) {
+  constructor(name: string, create: () => Promise<AnalysisStage>, log: (line: string) => void, model?: string) {
     this.name = name;
     this.create = create;
     this.log = log;
-    this.health = { name, status: "off", errors: 0, restarts: 0, lastError: null };
+    this.health = { name, status: "off", errors: 0, restarts: 0, lastError: null, ...(model ? { model } : {}) };
   }
 
   /** Makes the stage; a failure to load (a missing model) is reported and retried like a crash. */
@@ -84,7 +86,7 @@ export class SupervisedStage {
    * stage goes on as before; if a later replace() overtakes this one, this one's stage is
    * thrown away. Resolves true when it took over.
    */
-  async replace(create: () => Promise<AnalysisStage>): Promise<boolean> {
+  async replace(create: () => Promise<AnalysisStage>, model?: string): Promise<boolean> {
     const generation = ++this.generation;
     const next = await create();
     if (this.stopped || generation !== this.generation) { next.dispose?.(); return false; }
@@ -93,6 +95,7 @@ export class SupervisedStage {
     const old = this.stage;
     this.stage = next;
     this.health.status = "running";
+    if (model) this.health.model = model;
     this.backoffMs = 500;
     try { old?.flush?.(); } catch { /* it is being replaced */ }
     try { old?.dispose?.(); } catch { /* it is being replaced */ }

@@ -155,7 +155,7 @@ function showHealth(h) {
     ["audio callback load", `${(100 * h.input.callbackLoad).toFixed(1)} % (peak ${(100 * h.input.callbackPeakLoad).toFixed(1)} %)`],
     ["dropped frames", h.input.droppedFrames],
     ["input errors", h.input.errors],
-    ...h.stages.map((s) => [s.name, `${s.status}${s.errors ? `, ${s.errors} errors, last: ${s.lastError}` : ""}`]),
+    ...h.stages.map((s) => [s.name, `${s.status}${s.model ? ` (${s.model})` : ""}${s.errors ? `, ${s.errors} errors, last: ${s.lastError}` : ""}`]),
     ["face input", `${h.face.listening ?? "off"}: ${h.face.packets} packets, ${h.face.dropped} dropped`],
     ["mapping", h.mapping.file ? `${h.mapping.file} (${h.mapping.routes} routes)${h.mapping.error ? ` — ${h.mapping.error}` : ""}` : "none"],
     ["messages out", `OSC ${h.outputs.osc}, MIDI ${h.outputs.midi}, notes sounding ${h.outputs.soundingNotes}`],
