@@ -89,6 +89,45 @@ describe("a stage replaced while it runs (a model changed in the configuration)"
   });
 });
 
+describe("a stage replaced while it restarts", () => {
+  it("runs the replacement, and the restart that was loading is thrown away", async () => {
+    const seen: string[] = [];
+    let calls = 0;
+    const flaky = async () => {
+      if (++calls === 1) throw new Error("not there yet");
+      await sleep(400); // the restart (after 0.5 s) is still loading when the replacement arrives
+      return { pushRow: () => { seen.push("restarted"); }, dispose: () => { seen.push("restarted disposed"); } };
+    };
+    const stage = new SupervisedStage("models", flaky, () => {});
+    await stage.start();
+    expect(stage.running).toBe(false);
+    await sleep(650);
+    expect(calls).toBe(2);
+    expect(await stage.replace(async () => ({ pushRow: () => { seen.push("new"); } }), "new-model")).toBe(true);
+    await sleep(400);
+    stage.pushRow(new Float32Array(4), 0);
+    expect(seen).toEqual(["restarted disposed", "new"]);
+    expect(stage.health).toMatchObject({ status: "running", model: "new-model" });
+    stage.stop();
+  });
+  it("a replacement that cannot load leaves the restart that was loading to take over", async () => {
+    let calls = 0;
+    const flaky = async () => {
+      if (++calls === 1) throw new Error("not there yet");
+      await sleep(400);
+      return { pushRow: () => {} };
+    };
+    const stage = new SupervisedStage("models", flaky, () => {});
+    await stage.start();
+    await sleep(650);
+    await expect(stage.replace(async () => { throw new Error("no such model"); })).rejects.toThrow("no such model");
+    await sleep(400);
+    expect(stage.running).toBe(true);
+    expect(stage.health).toMatchObject({ status: "running", restarts: 1 });
+    stage.stop();
+  });
+});
+
 describe("listening beyond this computer", () => {
   it("needs allowRemote, and then the dashboard needs a token", () => {
     expect(() => parseConfig(`{\n  "face": { "listen": "0.0.0.0:8338" }\n}`, "c.json")).toThrow(/c\.json:2: \/face\/listen listens on 0\.0\.0\.0, beyond this computer/);

@@ -33,7 +33,9 @@ export class SupervisedStage {
   private stage: AnalysisStage | null = null;
   private create: () => Promise<AnalysisStage>;
   /** Counts replace() calls, so that only the latest one takes over. */
-  private generation = 0;
+  private replacements = 0;
+  /** Counts takeovers by replace(), so that a (re)start still loading the old stage is thrown away. */
+  private epoch = 0;
   private readonly log: (line: string) => void;
   private backoffMs = 500;
   private timer: NodeJS.Timeout | null = null;
@@ -49,13 +51,15 @@ export class SupervisedStage {
   /** Makes the stage; a failure to load (a missing model) is reported and retried like a crash. */
   async start(): Promise<void> {
     this.health.status = this.health.restarts > 0 ? "restarting" : "starting";
+    const epoch = this.epoch;
     try {
       const stage = await this.create();
-      if (this.stopped) { stage.dispose?.(); return; }
+      // Stopped, or replaced while this (re)start was loading: the replacement runs, not this.
+      if (this.stopped || epoch !== this.epoch) { stage.dispose?.(); return; }
       this.stage = stage;
       this.health.status = "running";
     } catch (err) {
-      this.fail(err);
+      if (epoch === this.epoch) this.fail(err);
     }
   }
 
@@ -87,10 +91,11 @@ export class SupervisedStage {
    * thrown away. Resolves true when it took over.
    */
   async replace(create: () => Promise<AnalysisStage>, model?: string): Promise<boolean> {
-    const generation = ++this.generation;
+    const replacement = ++this.replacements;
     const next = await create();
-    if (this.stopped || generation !== this.generation) { next.dispose?.(); return false; }
+    if (this.stopped || replacement !== this.replacements) { next.dispose?.(); return false; }
     this.create = create;
+    this.epoch++; // a (re)start still loading with the old create() is thrown away when it ends
     if (this.timer) { clearTimeout(this.timer); this.timer = null; } // a stage waiting to restart runs the new one instead
     const old = this.stage;
     this.stage = next;
