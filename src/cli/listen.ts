@@ -160,7 +160,7 @@ export async function runListen(argv: string[]): Promise<number> {
     if (next.mapping && next.mapping !== config.mapping) { engine.setMappingFile(next.mapping); config.mapping = next.mapping; }
     engine.affect.configure(next.affect);
     log(`reloaded ${configPath} (mapping, affect and models apply now; inputs, ports and the oracle at the next start)`);
-    // A new model loads beside the running one and takes over once it is ready (seconds at most).
+    // A new model loads beside the running one and takes over once it is ready (tens of ms here).
     void engine.pipeline.reconfigure(next.analysis).then((lines) => { for (const line of lines) log(line); });
   }) : null;
 

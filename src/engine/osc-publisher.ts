@@ -38,7 +38,8 @@ export class OscPublisher {
   private lastOracle: OscValue[] | null = null;
   private lastFound: boolean | null = null;
   private lastSources = "";
-  private lastLabels = "";
+  /** The labels last sent: each detector keeps one array, so a new array means a new model. */
+  private lastLabels: string[] | null = null;
 
   private readonly osc: OscOut;
 
@@ -66,9 +67,9 @@ export class OscPublisher {
         break;
       case "sound":
         // The labels say what the probabilities are: sent again at once when a new model brings others.
-        if (event.time >= this.nextLabels || event.labels.join("\n") !== this.lastLabels) {
+        if (event.time >= this.nextLabels || event.labels !== this.lastLabels) {
           this.nextLabels = event.time + LABELS_PERIOD;
-          this.lastLabels = event.labels.join("\n");
+          this.lastLabels = event.labels;
           osc.send("/moodwire/sound/labels", event.labels);
         }
         osc.send("/moodwire/sound/probabilities", event.probabilities);

@@ -34,6 +34,11 @@ type ModelSettings = { sed: EngineConfig["analysis"]["sed"]; emotion: EngineConf
 type ModelStageName = keyof ModelSettings;
 const STAGE_NAMES: Record<ModelStageName, string> = { sed: "sound events", emotion: "music emotion" };
 
+/** Whether two settings of a model stage are the same (they are flat objects of plain values). */
+function sameSettings(a: ModelSettings[ModelStageName], b: ModelSettings[ModelStageName]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 /** A model stage's model as the log and the health show it: its folder, and how many networks where not all. */
 function describeModel(settings: ModelSettings[ModelStageName]): string {
   const networks = "networks" in settings ? settings.networks : null;
@@ -77,7 +82,7 @@ export class AnalysisPipeline {
   }
 
   private async reconfigureStage<K extends ModelStageName>(name: K, next: ModelSettings[K]): Promise<string | null> {
-    if (JSON.stringify(this.requested[name]) === JSON.stringify(next)) return null;
+    if (sameSettings(this.requested[name], next)) return null;
     this.requested[name] = { ...next };
     const label = STAGE_NAMES[name], stage = this.stages.find((s) => s.name === label);
     const what = describeModel(next);
@@ -99,7 +104,7 @@ export class AnalysisPipeline {
       if (!(await stage.replace(this.modelStage(name, next), what))) return null; // overtaken by a later change
     } catch (err) {
       // Asked for again (the file saved again), it is tried again.
-      if (JSON.stringify(this.requested[name]) === JSON.stringify(next)) this.requested[name] = { ...this.models[name] };
+      if (sameSettings(this.requested[name], next)) this.requested[name] = { ...this.models[name] };
       return `${label}: cannot load ${what} (${(err as Error).message}); the previous model keeps running`;
     }
     this.models[name] = { ...next };
@@ -164,9 +169,9 @@ export class AnalysisPipeline {
     };
   }
 
+  /** The stage's factory (also its restarts'), for these settings. */
   private modelStage<K extends ModelStageName>(name: K, settings: ModelSettings[K]): () => Promise<AnalysisStage> {
-    const fixed = { ...settings };
-    return name === "sed" ? () => this.sedStage(fixed as ModelSettings["sed"]) : () => this.emotionStage(fixed as ModelSettings["emotion"]);
+    return name === "sed" ? () => this.sedStage(settings as ModelSettings["sed"]) : () => this.emotionStage(settings as ModelSettings["emotion"]);
   }
 
   private async sedStage(settings: ModelSettings["sed"]): Promise<AnalysisStage> {
