@@ -213,8 +213,9 @@ describe("the folded network of the live path", () => {
       for (let k = 0; k < 3; k++) {
         const frames = EMOTION_FRONTEND.windowFrames, window = windowOf(frames);
         const each = members.map((m) => predicted(m, window, frames)), want = predicted(averaged, window, frames);
-        // The members differ, so the average is not any one of them.
-        expect(Math.abs(each[0]![0]![0]! - each[1]![0]![0]!)).toBeGreaterThan(1e-3);
+        // The members differ, so the average is not any one of them (over every output: on a random
+        // window one output of two members can come within 1e-3 by chance).
+        expect(Math.max(...each[0]!.flatMap((head, h) => head.map((v, j) => Math.abs(v - each[1]![h]![j]!))))).toBeGreaterThan(1e-3);
         want.forEach((head, h) => head.forEach((v, j) => expect(Math.abs(v - each.reduce((sum, e) => sum + e[h]![j]!, 0) / members.length)).toBeLessThan(1e-5)));
         for (const got of [predicted(loaded, window, frames), folded.run(window)]) want.forEach((head, h) => head.forEach((v, j) => expect(Math.abs(got[h]![j]! - v)).toBeLessThan(1e-4)));
       }
