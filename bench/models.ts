@@ -1,4 +1,4 @@
-// npm run bench:models [-- --json] [--quick] [--only sed|emotion] [--learn-seeds N (3; --quick 1; 0: timings only)] [--development] [--class NAME] [--average-epochs N]
+// npm run bench:models [-- --json] [--quick] [--only sed|emotion] [--learn-seeds N (3; --quick 1; 0: timings only)] [--development] [--class NAME] [--average-epochs N] [--runs N]
 // Every timing is taken in three rounds and reported as the median round and the range.
 // The SED model on tfjs-wasm, one core: inference latency (batch 1, one 1 s window, as the
 // live detector runs it), training time per epoch (the default corpus' 197 batches of 32,
@@ -16,7 +16,9 @@
 // --development learns the development classes instead, djembe and cymbal (`--new-class
 // djembe|cymbal`, with and without "not this" clips), on which the learned class's threshold
 // was chosen. --class NAME learns only that class's rows. --average-epochs N learns every row
-// with learn --average-epochs N (the mean of the last N epochs' weights; default 1).
+// with learn --average-epochs N (the mean of the last N epochs' weights; default 1), --runs N
+// with learn --runs N (the mean of N runs' weights, seeds S to S + N - 1 for each learn seed S:
+// `--learn-seeds 1 --runs 3` learns the soup of the seeds 1, 2 and 3 the default rows learn apart).
 
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,7 +40,7 @@ import { EmotionTracker } from "../src/models/emotion/tracker.ts";
 import type { EmotionMetadata } from "../src/models/emotion/train.ts";
 import { formatLatency, spread, timeRounds, type Spread } from "./stats.ts";
 
-const { values } = parseArgs({ options: { json: { type: "boolean" }, quick: { type: "boolean" }, only: { type: "string" }, "learn-seeds": { type: "string" }, development: { type: "boolean" }, class: { type: "string" }, "average-epochs": { type: "string" } } });
+const { values } = parseArgs({ options: { json: { type: "boolean" }, quick: { type: "boolean" }, only: { type: "string" }, "learn-seeds": { type: "string" }, development: { type: "boolean" }, class: { type: "string" }, "average-epochs": { type: "string" }, runs: { type: "string" } } });
 const log = (s: string) => { if (!values.json) process.stderr.write(s + "\n"); };
 // Every latency is measured in ROUNDS rounds and reported as the median round and the range.
 const ROUNDS = 3;
@@ -142,7 +144,7 @@ async function benchSed() {
         for (const seed of seeds) {
           const out = join(dir, `learned-${label}-${split}-${c.mode}-${c.distill}-${c.negatives ?? false}-${seed}`);
           const started = performance.now();
-          await learnNewClass({ ...LEARN_DEFAULTS, averageEpochs: Number(values["average-epochs"] ?? LEARN_DEFAULTS.averageEpochs), base: DEFAULT_SED_MODEL, label, examples: join(scenes, `new-class/${label}`), negatives: c.negatives ? join(scenes, `new-class/not-${label}`) : undefined, out, mode: c.mode, distill: c.distill, seed });
+          await learnNewClass({ ...LEARN_DEFAULTS, averageEpochs: Number(values["average-epochs"] ?? LEARN_DEFAULTS.averageEpochs), runs: Number(values.runs ?? LEARN_DEFAULTS.runs), base: DEFAULT_SED_MODEL, label, examples: join(scenes, `new-class/${label}`), negatives: c.negatives ? join(scenes, `new-class/not-${label}`) : undefined, out, mode: c.mode, distill: c.distill, seed });
           const seconds = (performance.now() - started) / 1000;
           const learned = await loadModel<SedMetadata>(out);
           // Predicted once, scored under the learned rule and, for comparison, with the new

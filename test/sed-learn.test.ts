@@ -190,6 +190,38 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
     for (const bad of [0.2, 1, Number.NaN, "0.7" as unknown as number]) expect(() => learnedClassThresholds(bad)).toThrow(/on threshold must be/);
   });
 
+  it("with runs (--runs) keeps the mean of runs learned with seeds seed, seed + 1, ..., each what that seed alone learns", async () => {
+    // Every run starts from the same weights and has its own seed, so the soup of two runs is the
+    // mean of the models `--seed 5` and `--seed 6` learn on their own; the source stays the base's.
+    const small = { base: DEFAULT_SED_MODEL, label: "whistle", examples: join(dir, "train"), mode: "adapter" as const, epochs: 1, mixesPerExample: 5, learningRate: 1e-3, rehearsalCopies: 1 };
+    const run = async (name: string, seed: number, runs: number) => {
+      const metadata = await learnNewClass({ ...small, out: join(dir, name), seed, runs });
+      return { metadata, model: (await loadModel<SedMetadata>(join(dir, name))).model };
+    };
+    const five = await run("seed-5", 5, 1), six = await run("seed-6", 6, 1), soup = await run("soup-5-6", 5, 2);
+    expect(soup.metadata.learned).toMatchObject({ runs: 2, averageEpochs: 1 });
+    expect(five.metadata.learned).toMatchObject({ runs: 1 });
+    const { model: base } = await loadModel<SedMetadata>(DEFAULT_SED_MODEL);
+    let learning = 0;
+    for (const layer of soup.model.layers) {
+      if (layer.getWeights().length === 0) continue;
+      const values = (m: tf.LayersModel) => m.getLayer(layer.name).getWeights().map((w) => Array.from(w.dataSync()));
+      const [a, b, mean] = [values(five.model), values(six.model), values(soup.model)];
+      if (layer.name.startsWith("source_")) {
+        if (layer.name !== "source_logits") expect(mean, layer.name).toEqual(base.getLayer(layer.name.slice("source_".length)).getWeights().map((w) => Array.from(w.dataSync())));
+        continue;
+      }
+      learning++;
+      mean.forEach((w, j) => w.forEach((v, k) => expect(v, `${layer.name}[${j}][${k}]`).toBeCloseTo((a[j]![k]! + b[j]![k]!) / 2, 5)));
+    }
+    expect(learning).toBeGreaterThan(5);
+    // The two runs learned differently, so the soup is neither of them.
+    const moved = (m: tf.LayersModel) => Array.from(m.getLayer("adapter_2").getWeights()[0]!.dataSync());
+    expect(moved(five.model)).not.toEqual(moved(six.model));
+    expect(moved(soup.model)).not.toEqual(moved(five.model));
+    for (const m of [base, five.model, six.model, soup.model]) m.dispose();
+  }, 180_000);
+
   it("learn refuses a label the model knows, too few clips, a missing negatives folder and impossible counts, in one line", async () => {
     const few = join(dir, "few");
     writeClips(few, [[0.4, 1500, 3000, 0.5]]);
@@ -200,6 +232,7 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
       [["--label", "whistle", "--examples", join(dir, "train"), "--rehearsal-copies", "0"], /rehearsal copies must be a whole number >= 1, got 0/],
       [["--label", "whistle", "--examples", join(dir, "train"), "--epochs", "2.5"], /epochs must be a whole number >= 1, got 2.5/],
       [["--label", "whistle", "--examples", join(dir, "train"), "--average-epochs", "0"], /epochs averaged must be a whole number >= 1, got 0/],
+      [["--label", "whistle", "--examples", join(dir, "train"), "--runs", "0"], /runs must be a whole number >= 1, got 0/],
       [["--label", "whistle", "--examples", join(dir, "train"), "--on-threshold", "0.1"], /on threshold must be a number above 0.2 and below 1 .*got 0.1/],
       [["--label", "whistle", "--examples", join(dir, "train"), "--on-threshold", "1"], /on threshold must be .*got 1$/m],
     ] as const) {

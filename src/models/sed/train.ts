@@ -26,7 +26,7 @@ export interface SedMetadata {
   /** Scores on the test split with the model's rule; `sharedRule`: the micro F1s with one on/off for every class. */
   evaluation?: { split: string; scores: SedScores; sharedRule?: { segmentF1: number; eventF1: number } };
   /** Set by `learn`: the class added and how. */
-  learned?: { label: string; mode: string; examples: number; negatives?: number; epochs: number; averageEpochs?: number; rehearsalCopies?: number; distill?: boolean; clipsMedian?: number; onThreshold?: number; seconds: number; base: string };
+  learned?: { label: string; mode: string; examples: number; negatives?: number; epochs: number; averageEpochs?: number; runs?: number; rehearsalCopies?: number; distill?: boolean; clipsMedian?: number; onThreshold?: number; seconds: number; base: string };
 }
 
 export interface TrainProgress { epoch: number; epochs: number; batch: number; batches: number; loss: number; validationF1?: number }
