@@ -9,7 +9,7 @@ import { encodeWav } from "../src/audio/wav.ts";
 import { DEFAULT_SED_MODEL, learnedSummary } from "../src/cli/sed.ts";
 import { loadModel } from "../src/models/io.ts";
 import { seededRandom } from "../src/models/random.ts";
-import { buildLearner, clipsMedian, learnedClassThresholds, learningSet, learnNewClass, readExamples } from "../src/models/sed/learn.ts";
+import { buildLearner, clipsMedian, learnedClassThresholds, learningSet, learnNewClass, readExamples, type LearnOptions } from "../src/models/sed/learn.ts";
 import { predictPatches } from "../src/models/sed/predict.ts";
 import { loadRehearsal } from "../src/models/sed/rehearsal.ts";
 import type { SedMetadata } from "../src/models/sed/train.ts";
@@ -42,6 +42,31 @@ function f1(probabilities: Float32Array[], y: Float32Array, classes: number, c: 
   return (2 * tp) / Math.max(1, 2 * tp + fp + fn);
 }
 
+/**
+ * Checks that `mean`'s learning branches (target and adapter) are the mean of `a`'s and `b`'s
+ * and that its frozen source is the base's bit for bit; the adapter's last kernel, which
+ * `a` and `b` learned differently, is returned for each model to show none is simply another.
+ */
+async function expectLearnedMean(mean: tf.LayersModel, a: tf.LayersModel, b: tf.LayersModel): Promise<(m: tf.LayersModel) => number[]> {
+  const { model: base } = await loadModel<SedMetadata>(DEFAULT_SED_MODEL);
+  const values = (m: tf.LayersModel, name: string) => m.getLayer(name).getWeights().map((w) => Array.from(w.dataSync()));
+  let learning = 0;
+  for (const layer of mean.layers) {
+    if (layer.getWeights().length === 0) continue;
+    const [x, y, m] = [values(a, layer.name), values(b, layer.name), values(mean, layer.name)];
+    if (layer.name.startsWith("source_")) {
+      // The frozen source is the base's, bit for bit, whatever is averaged.
+      if (layer.name !== "source_logits") expect(m, layer.name).toEqual(values(base, layer.name.slice("source_".length)));
+      continue;
+    }
+    learning++;
+    m.forEach((w, j) => w.forEach((v, k) => expect(v, `${layer.name}[${j}][${k}]`).toBeCloseTo((x[j]![k]! + y[j]![k]!) / 2, 5)));
+  }
+  expect(learning).toBeGreaterThan(5); // target convs, batch norms and dense, and the adapter
+  base.dispose();
+  return (m) => Array.from(m.getLayer("adapter_2").getWeights()[0]!.dataSync());
+}
+
 describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new sound (neural adapter)", () => {
   let dir: string;
   beforeAll(async () => {
@@ -51,6 +76,12 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
     writeClips(join(dir, "heldout"), [[0.42, 1520, 2950, 0.5], [0.55, 1480, 3050, 0.3], [0.38, 1580, 3150, 0.6], [0.5, 1430, 2850, 0.4]]);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A short learn run of the whistle (one epoch, 5 mixtures per clip, one rehearsal copy, seed 5 unless given), and the model it wrote. */
+  async function learnShort(name: string, options: Partial<LearnOptions>) {
+    const metadata = await learnNewClass({ base: DEFAULT_SED_MODEL, label: "whistle", examples: join(dir, "train"), mode: "adapter", epochs: 1, mixesPerExample: 5, learningRate: 1e-3, seed: 5, rehearsalCopies: 1, ...options, out: join(dir, name) });
+    return { metadata, model: (await loadModel<SedMetadata>(join(dir, name))).model };
+  }
 
   it("raises the new class's F1 and leaves the frozen source bit-identical", async () => {
     const { model: base, metadata } = await loadModel<SedMetadata>(DEFAULT_SED_MODEL);
@@ -100,33 +131,13 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
   it("with averageEpochs (--average-epochs) keeps the mean of the last epochs' weights, the frozen source untouched", async () => {
     // learn is seeded, so a one-epoch run's weights are the two-epoch run's after its first
     // epoch: the model averaged over two epochs is the mean of the one- and two-epoch models.
-    const small = { base: DEFAULT_SED_MODEL, label: "whistle", examples: join(dir, "train"), mode: "adapter" as const, mixesPerExample: 5, learningRate: 1e-3, seed: 5, rehearsalCopies: 1 };
-    const run = async (name: string, epochs: number, averageEpochs: number) => {
-      const metadata = await learnNewClass({ ...small, out: join(dir, name), epochs, averageEpochs });
-      return { metadata, model: (await loadModel<SedMetadata>(join(dir, name))).model };
-    };
-    const one = await run("epoch-1", 1, 1), two = await run("epoch-2", 2, 1), averaged = await run("averaged-2", 2, 2);
+    const one = await learnShort("epoch-1", { epochs: 1 }), two = await learnShort("epoch-2", { epochs: 2 }), averaged = await learnShort("averaged-2", { epochs: 2, averageEpochs: 2 });
     expect(averaged.metadata.learned).toMatchObject({ epochs: 2, averageEpochs: 2 });
     expect(two.metadata.learned).toMatchObject({ averageEpochs: 1 });
-    const { model: base } = await loadModel<SedMetadata>(DEFAULT_SED_MODEL);
-    let learning = 0;
-    for (const layer of averaged.model.layers) {
-      if (layer.getWeights().length === 0) continue;
-      const values = (m: tf.LayersModel) => m.getLayer(layer.name).getWeights().map((w) => Array.from(w.dataSync()));
-      const [a, b, mean] = [values(one.model), values(two.model), values(averaged.model)];
-      if (layer.name.startsWith("source_")) {
-        // The frozen source is the base's, bit for bit, whatever is averaged.
-        if (layer.name !== "source_logits") expect(mean, layer.name).toEqual(base.getLayer(layer.name.slice("source_".length)).getWeights().map((w) => Array.from(w.dataSync())));
-        continue;
-      }
-      learning++;
-      mean.forEach((w, j) => w.forEach((v, k) => expect(v, `${layer.name}[${j}][${k}]`).toBeCloseTo((a[j]![k]! + b[j]![k]!) / 2, 5)));
-    }
-    expect(learning).toBeGreaterThan(5); // target convs, batch norms and dense, and the adapter
+    const moved = await expectLearnedMean(averaged.model, one.model, two.model);
     // The averaged model is not simply one of the runs.
-    const moved = (m: tf.LayersModel) => Array.from(m.getLayer("adapter_2").getWeights()[0]!.dataSync());
     expect(moved(averaged.model)).not.toEqual(moved(two.model));
-    for (const m of [base, one.model, two.model, averaged.model]) m.dispose();
+    for (const m of [one.model, two.model, averaged.model]) m.dispose();
   }, 180_000);
 
   it("with clips it must not fire on (--negatives), fires less on sounds like them", async () => {
@@ -193,33 +204,14 @@ describe.runIf(existsSync(join(DEFAULT_SED_MODEL, "model.json")))("learn a new s
   it("with runs (--runs) keeps the mean of runs learned with seeds seed, seed + 1, ..., each what that seed alone learns", async () => {
     // Every run starts from the same weights and has its own seed, so the soup of two runs is the
     // mean of the models `--seed 5` and `--seed 6` learn on their own; the source stays the base's.
-    const small = { base: DEFAULT_SED_MODEL, label: "whistle", examples: join(dir, "train"), mode: "adapter" as const, epochs: 1, mixesPerExample: 5, learningRate: 1e-3, rehearsalCopies: 1 };
-    const run = async (name: string, seed: number, runs: number) => {
-      const metadata = await learnNewClass({ ...small, out: join(dir, name), seed, runs });
-      return { metadata, model: (await loadModel<SedMetadata>(join(dir, name))).model };
-    };
-    const five = await run("seed-5", 5, 1), six = await run("seed-6", 6, 1), soup = await run("soup-5-6", 5, 2);
+    const five = await learnShort("seed-5", { seed: 5 }), six = await learnShort("seed-6", { seed: 6 }), soup = await learnShort("soup-5-6", { seed: 5, runs: 2 });
     expect(soup.metadata.learned).toMatchObject({ runs: 2, averageEpochs: 1 });
     expect(five.metadata.learned).toMatchObject({ runs: 1 });
-    const { model: base } = await loadModel<SedMetadata>(DEFAULT_SED_MODEL);
-    let learning = 0;
-    for (const layer of soup.model.layers) {
-      if (layer.getWeights().length === 0) continue;
-      const values = (m: tf.LayersModel) => m.getLayer(layer.name).getWeights().map((w) => Array.from(w.dataSync()));
-      const [a, b, mean] = [values(five.model), values(six.model), values(soup.model)];
-      if (layer.name.startsWith("source_")) {
-        if (layer.name !== "source_logits") expect(mean, layer.name).toEqual(base.getLayer(layer.name.slice("source_".length)).getWeights().map((w) => Array.from(w.dataSync())));
-        continue;
-      }
-      learning++;
-      mean.forEach((w, j) => w.forEach((v, k) => expect(v, `${layer.name}[${j}][${k}]`).toBeCloseTo((a[j]![k]! + b[j]![k]!) / 2, 5)));
-    }
-    expect(learning).toBeGreaterThan(5);
+    const moved = await expectLearnedMean(soup.model, five.model, six.model);
     // The two runs learned differently, so the soup is neither of them.
-    const moved = (m: tf.LayersModel) => Array.from(m.getLayer("adapter_2").getWeights()[0]!.dataSync());
     expect(moved(five.model)).not.toEqual(moved(six.model));
     expect(moved(soup.model)).not.toEqual(moved(five.model));
-    for (const m of [base, five.model, six.model, soup.model]) m.dispose();
+    for (const m of [five.model, six.model, soup.model]) m.dispose();
   }, 180_000);
 
   it("learn refuses a label the model knows, too few clips, a missing negatives folder and impossible counts, in one line", async () => {
