@@ -307,8 +307,10 @@ export async function learnNewClass(options: LearnOptions): Promise<SedMetadata>
   const soup = runs > 1 ? new WeightAverage(learning) : undefined;
   let random = seededRandom(options.seed);
   for (let run = 0; run < runs; run++) {
-    if (run > 0) learning.forEach((layer, i) => layer.setWeights(start[i]!));
-    random = seededRandom(options.seed + run);
+    if (run > 0) {
+      learning.forEach((layer, i) => layer.setWeights(start[i]!));
+      random = seededRandom(options.seed + run);
+    }
     // A fresh Adam for every run, as a run of its own would have.
     model.optimizer?.dispose();
     model.compile({ optimizer: tf.train.adam(options.learningRate), loss: "binaryCrossentropy" });
