@@ -6,9 +6,7 @@
 //  - microphone and room: a spectral tilt (brighter or duller) and an overall gain;
 //  - company: mixed with another training patch (powers added, labels joined), so events
 //    meet other events and other rooms;
-//  - SpecAugment (Park et al. 2019): one band of frequencies and one stretch of time hidden;
-//  - tempo (off unless `stretch` is set): time read faster or slower around the patch's
-//    centre (a slower creak, quicker footsteps), the edges held where the patch ends.
+//  - SpecAugment (Park et al. 2019): one band of frequencies and one stretch of time hidden.
 // Patches are standardised log-mel dB ((dB - mean) / std), so each step converts to dB.
 
 import { randomInt, uniform, type Random } from "../random.ts";
@@ -28,12 +26,6 @@ export interface AugmentOptions {
   /** Widest hidden stretch of time (frames) and of frequency (bands). */
   maskFrames: number;
   maskBands: number;
-  /**
-   * Largest time stretch: the patch is read at a rate from 1 / (1 + stretch) to 1 + stretch
-   * around its centre. 0 or absent: off, and no random number is drawn for it, so a seed
-   * trains the same model as before this option existed.
-   */
-  stretch?: number;
 }
 
 export const AUGMENT_DEFAULTS: AugmentOptions = { shiftBands: 3, tiltDb: 6, gainDb: 6, mixProbability: 0.5, mixDb: [-12, 0], maskFrames: 8, maskBands: 6 };
@@ -50,17 +42,12 @@ export function augmentPatch(set: PatchSet, id: number, random: Random, f: SedFr
   const other = random() < o.mixProbability ? randomInt(random, 0, set.count - 1) : -1;
   const otherLevel = uniform(random, o.mixDb[0], o.mixDb[1]);
   const mixed = other >= 0 ? set.x.subarray(other * size, (other + 1) * size) : undefined;
-  const rate = o.stretch ? Math.exp(uniform(random, -1, 1) * Math.log(1 + o.stretch)) : 1;
-  const centre = (frames - 1) / 2;
   const db = (v: number) => v * f.std + f.mean;
   let sum = 0;
   for (let t = 0; t < frames; t++) {
-    // The source frame this output frame reads (between two frames: linear in dB).
-    const at = Math.min(frames - 1, Math.max(0, centre + (t - centre) * rate));
-    const before = Math.floor(at), after = Math.min(frames - 1, before + 1), w = at - before;
     for (let m = 0; m < n; m++) {
       const from = Math.min(n - 1, Math.max(0, m - shift));
-      let value = db(w === 0 ? source[before * n + from]! : (1 - w) * source[before * n + from]! + w * source[after * n + from]!);
+      let value = db(source[t * n + from]!);
       if (mixed) value = addPowersDb(value, db(mixed[t * n + m]!) + otherLevel);
       value += gain + tilt * (m / (n - 1) - 0.5);
       const v = (value - f.mean) / f.std;
