@@ -52,6 +52,9 @@ Options:
   --average DIR,DIR,...
                   averages networks already trained on this corpus (with different --seed)
                   into one model, without training; scored like a trained one
+  --tempo-stretch X  moodwire's corpus only: half the training windows are played from
+                  1/(1+X) to 1+X times as fast, their tempo cue and labels moved by the
+                  cue model (default 0: off)
 
 Every network keeps its epoch with the lowest validation RMSE, on the same tenth of the
 training pieces whatever the seed; an average is scored on those pieces too.`;
@@ -127,7 +130,7 @@ export function formatEmotionScores(model: EmotionScores, baseline: EmotionScore
 }
 
 export async function runTrainEmotion(rest: string[]): Promise<number> {
-  const { values } = parseArgs({ args: rest, options: { corpus: { type: "string" }, deam: { type: "string" }, out: { type: "string" }, epochs: { type: "string" }, seed: { type: "string" }, seeds: { type: "string" }, average: { type: "string" }, help: { type: "boolean", short: "h" } } });
+  const { values } = parseArgs({ args: rest, options: { corpus: { type: "string" }, deam: { type: "string" }, out: { type: "string" }, epochs: { type: "string" }, seed: { type: "string" }, seeds: { type: "string" }, average: { type: "string" }, "tempo-stretch": { type: "string" }, help: { type: "boolean", short: "h" } } });
   if (values.help) { process.stdout.write(TRAIN_EMOTION_HELP + "\n"); return 0; }
   const { dir, seed: corpusSeed } = datasetArgs(values);
   if (!values.out) throw new UsageError("train emotion needs --out DIR");
@@ -143,7 +146,7 @@ export async function runTrainEmotion(rest: string[]): Promise<number> {
     dataset, out, corpusSeed,
     epochs: parseNumber("epochs", values.epochs) ?? EMOTION_TRAIN_DEFAULTS.epochs,
     batchSize: EMOTION_TRAIN_DEFAULTS.batchSize, learningRate: EMOTION_TRAIN_DEFAULTS.learningRate,
-    seed, onLoad, evaluate: !seeds,
+    seed, onLoad, evaluate: !seeds, tempoStretch: parseNumber("tempo-stretch", values["tempo-stretch"]) ?? 0,
     onProgress: (p) => {
       if (p.validationRmse !== undefined) { process.stderr.write(`${seeds ? `seed ${seed} ` : ""}epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)} val RMSE ${p.validationRmse.toFixed(3)}\n`); return; }
       progress((p.epoch - 1) * p.batches + p.batch, p.batches * p.epochs, seeds ? `training seed ${seed}` : "training", `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`);

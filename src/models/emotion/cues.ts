@@ -66,3 +66,21 @@ export function cueAffect(c: MusicalCues): { valence: number; arousal: number } 
   for (const [cue, w] of Object.entries(CUE_WEIGHTS.arousal)) arousal += w! * CUE_SCALES[cue as CueName](c);
   return { valence: clamp(valence), arousal: clamp(arousal) };
 }
+
+/**
+ * A window's labels when its music is played `rate` times as fast (tempo augmentation): the
+ * cue model is additive, so only the tempo cue and its share of valence and arousal move.
+ * `cues` are scaled cues in CUE_NAMES order; returns new [valence, arousal] and cues.
+ */
+export function retimedLabels(valence: number, arousal: number, cues: ArrayLike<number>, rate: number): { valence: number; arousal: number; cues: number[] } {
+  const at = CUE_NAMES.indexOf("tempo"), before = cues[at]!;
+  // The scale is linear and clamps at 50 and 170 bpm, so an unclamped cue gives back its bpm.
+  const after = clamp((((before * 60 + 110) * rate) - 110) / 60);
+  const moved = Array.from(cues);
+  moved[at] = after;
+  return {
+    valence: clamp(valence + (CUE_WEIGHTS.valence.tempo ?? 0) * (after - before)),
+    arousal: clamp(arousal + (CUE_WEIGHTS.arousal.tempo ?? 0) * (after - before)),
+    cues: moved,
+  };
+}

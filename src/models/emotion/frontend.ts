@@ -164,15 +164,22 @@ export function prepareWindow(raw: Float32Array, valid: number, f: EmotionFrontE
 
 /**
  * The model input for the window ending at frame `last` of a whole signal's frames. `raw`
- * is scratch space (windowFrames x FRAME_CHANNELS), reused across calls.
+ * is scratch space (windowFrames x FRAME_CHANNELS), reused across calls. `rate` (training
+ * only) plays the window's music faster or slower (tempo augmentation, train.ts).
  */
-export function writeWindow(frames: Float32Array, count: number, last: number, f: EmotionFrontEnd, out: Float32Array, at: number, raw = new Float32Array(f.windowFrames * FRAME_CHANNELS)): void {
+export function writeWindow(frames: Float32Array, count: number, last: number, f: EmotionFrontEnd, out: Float32Array, at: number, raw: Float32Array = new Float32Array(f.windowFrames * FRAME_CHANNELS), rate = 1): void {
   const c = FRAME_CHANNELS;
-  const from = last - (f.windowFrames - 1);
   raw.fill(0);
+  let valid = 0;
   for (let w = 0; w < f.windowFrames; w++) {
-    const k = from + w;
-    if (k >= 0 && k < count) raw.set(frames.subarray(k * c, (k + 1) * c), w * c);
+    // rate 1 reads the frames as they are; another rate reads the music faster (> 1) or
+    // slower, ending on the same frame: between two frames, linearly.
+    const position = last - (f.windowFrames - 1 - w) * rate;
+    if (position < 0 || position > count - 1) continue;
+    const k = Math.floor(position), weight = position - k;
+    if (weight === 0) raw.set(frames.subarray(k * c, (k + 1) * c), w * c);
+    else for (let j = 0; j < c; j++) raw[w * c + j] = (1 - weight) * frames[k * c + j]! + weight * frames[(k + 1) * c + j]!;
+    valid++;
   }
-  prepareWindow(raw, Math.min(f.windowFrames, last + 1), f, out, at);
+  prepareWindow(raw, valid, f, out, at);
 }

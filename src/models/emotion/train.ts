@@ -5,7 +5,7 @@
 import { readAudioFile } from "../../audio/decode.ts";
 import { saveModel } from "../io.ts";
 import { cosineRate, setLearningRate } from "../schedule.ts";
-import { seededRandom, shuffled } from "../random.ts";
+import { seededRandom, shuffled, uniform } from "../random.ts";
 import { tf } from "../tf.ts";
 import { applyLinear, describeWindow, fitLinear, DESCRIPTORS } from "./baseline.ts";
 import { gaussianQuadrantAccuracy, nearAxisShare } from "./axes.ts";
@@ -15,7 +15,7 @@ import type { EmotionDataset, EmotionSong } from "./dataset.ts";
 import { CHANNEL, EMOTION_FRONTEND, emotionFrames, FRAME_CHANNELS, lastFrameAt, MODEL_CHANNELS, writeWindow, type EmotionFrontEnd } from "./frontend.ts";
 import { averageEmotionModels, buildEmotionModel, EMOTION_ARCHITECTURE } from "./model.ts";
 import { ModelInputError } from "../errors.ts";
-import { CUE_NAMES } from "./cues.ts";
+import { CUE_NAMES, retimedLabels } from "./cues.ts";
 
 export interface SongFrames { id: string; frames: number; data: Float32Array; labels: EmotionSong["labels"] }
 
@@ -32,6 +32,8 @@ export interface WindowSet {
   descriptors: number[][];
   /** Per window, the index of its song: a song's windows are consecutive, in time order. */
   song: Int32Array;
+  /** Per window, the song frame it ends on. */
+  last: Int32Array;
   count: number;
 }
 
@@ -105,6 +107,8 @@ export interface TrainingRecord {
   validationRmse: number;
   seconds: number;
   learningRate?: [number, number];
+  /** Tempo augmentation, when on (TrainEmotionOptions.tempoStretch). */
+  tempoStretch?: number;
 }
 
 export async function readSongFrames(songs: EmotionSong[], f: EmotionFrontEnd, onSong?: (done: number, total: number) => void): Promise<SongFrames[]> {
@@ -140,6 +144,7 @@ export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet
   const sinceChange = cues ? new Float32Array(count) : undefined;
   const descriptors: number[][] = [];
   const song = Int32Array.from(labelled, ({ index }) => index);
+  const lasts = Int32Array.from(labelled, ({ l }) => lastFrameAt(l.time, f));
   const scratch = new Float32Array(f.windowFrames * FRAME_CHANNELS);
   labelled.forEach(({ s, l }, i) => {
     const last = lastFrameAt(l.time, f);
@@ -151,7 +156,7 @@ export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet
     if (sinceChange) sinceChange[i] = l.sinceChange ?? NaN;
     descriptors.push(describeWindow(s.data, last - f.windowFrames + 1, last + 1));
   });
-  return { x, va, quadrant, cues, sinceChange, descriptors, song, count };
+  return { x, va, quadrant, cues, sinceChange, descriptors, song, last: lasts, count };
 }
 
 /** Model outputs for every window: [valence, arousal], quadrant probabilities and (with a cue head) the cues. */
@@ -260,6 +265,13 @@ export interface TrainEmotionOptions {
   corpusSeed: number | null;
   /** Learn the cues as a second task when the corpus has them (default true). */
   cueHead?: boolean;
+  /**
+   * Tempo augmentation (moodwire's corpus only: it needs the cues): each training window, with
+   * probability 0.5, is read at a rate from 1 / (1 + tempoStretch) to 1 + tempoStretch, its
+   * tempo cue and labels moved as the cue model says (retimedLabels). 0 or absent: off, and
+   * no random number is drawn for it, so a seed trains the same network as before.
+   */
+  tempoStretch?: number;
   /** Score the model on the test split (default true; an average's members are scored together). */
   evaluate?: boolean;
   onLoad?: (done: number, total: number, what: string) => void;
@@ -302,6 +314,7 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
   model.compile({ optimizer, loss: ["meanSquaredError", "categoricalCrossentropy", ...(nCues ? ["meanSquaredError"] : [])] });
   const size = f.windowFrames * MODEL_CHANNELS;
   const xb = new Float32Array(o.batchSize * size), vb = new Float32Array(o.batchSize * 2), qb = new Float32Array(o.batchSize * 4), cb = new Float32Array(o.batchSize * nCues);
+  const stretch = o.tempoStretch && fit.cues ? o.tempoStretch : 0, scratch = new Float32Array(f.windowFrames * FRAME_CHANNELS);
   let best = { rmse: Infinity, epoch: 0, weights: [] as tf.Tensor[] };
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const ids = shuffled(random, Array.from({ length: fit.count }, (_, i) => i));
@@ -315,6 +328,7 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
         vb.set(fit.va.subarray(id * 2, id * 2 + 2), i * 2);
         qb.set(fit.quadrant.subarray(id * 4, id * 4 + 4), i * 4);
         if (nCues) cb.set(fit.cues!.subarray(id * nCues, (id + 1) * nCues), i * nCues);
+        if (stretch && random() < 0.5) retime(fit, pieces.fit, id, Math.exp(uniform(random, -1, 1) * Math.log(1 + stretch)), f, { x: xb, va: vb, quadrant: qb, cues: nCues ? cb : undefined }, i, scratch);
       });
       const n = batch.length;
       const xs = tf.tensor3d(xb.subarray(0, n * size), [n, f.windowFrames, MODEL_CHANNELS]);
@@ -337,12 +351,27 @@ export async function trainEmotion(o: TrainEmotionOptions): Promise<EmotionMetad
   const metadata: EmotionMetadata = {
     kind: "moodwire-emotion", frontEnd: f, architecture: { ...EMOTION_ARCHITECTURE, ...(nCues ? { cues: CUE_NAMES } : {}) }, smoothing: SMOOTHING, baseline,
     corpus: { layout: o.dataset.layout, seed: o.corpusSeed, trainSongs: o.dataset.train.length, testSongs: o.dataset.test.length },
-    training: { epochs: o.epochs, seed: o.seed, bestEpoch: best.epoch, validationRmse: best.rmse, seconds: Math.round((Date.now() - started) / 1000), learningRate: [o.learningRate, finalRate] },
+    training: { epochs: o.epochs, seed: o.seed, bestEpoch: best.epoch, validationRmse: best.rmse, seconds: Math.round((Date.now() - started) / 1000), learningRate: [o.learningRate, finalRate], ...(stretch ? { tempoStretch: stretch } : {}) },
   };
   if (o.dataset.test.length > 0 && o.evaluate !== false) metadata.evaluation = { split: "test", ...await scoreSongs(model, o.dataset.test, metadata, o.onLoad) };
   await saveModel(model, o.out, metadata);
   model.dispose();
   return metadata;
+}
+
+/**
+ * Writes window `id` of `set` read at `rate` (its music faster or slower) into batch slot `i`,
+ * with the labels the cue model gives that tempo.
+ */
+function retime(set: WindowSet, songs: SongFrames[], id: number, rate: number, f: EmotionFrontEnd, batch: { x: Float32Array; va: Float32Array; quadrant: Float32Array; cues?: Float32Array }, i: number, scratch: Float32Array): void {
+  const song = songs[set.song[id]!]!, nCues = CUE_NAMES.length, size = f.windowFrames * MODEL_CHANNELS;
+  writeWindow(song.data, song.frames, set.last[id]!, f, batch.x, i * size, scratch, rate);
+  const moved = retimedLabels(set.va[id * 2]!, set.va[id * 2 + 1]!, set.cues!.subarray(id * nCues, (id + 1) * nCues), rate);
+  batch.va[i * 2] = moved.valence;
+  batch.va[i * 2 + 1] = moved.arousal;
+  batch.quadrant.fill(0, i * 4, i * 4 + 4);
+  batch.quadrant[i * 4 + QUADRANTS.indexOf(quadrantOf(moved.valence, moved.arousal))] = 1;
+  batch.cues?.set(moved.cues, i * nCues);
 }
 
 /** The number that chooses an epoch (and a number of averaged networks): the mean of valence and arousal RMSE. */
