@@ -383,7 +383,13 @@ describe("datasets, training and the tracker", () => {
     expect(metadata.evaluation!.model.windows).toBeGreaterThan(0);
     model.dispose();
     // Two networks trained apart, joined afterwards; eval reads the average like any model.
-    for (const seed of ["3", "4"]) expect((await moodwire(["train", "emotion", "--corpus", corpus, "--out", join(dir, `single-${seed}`), "--epochs", "1", "--seed", seed])).code).toBe(0);
+    // The second is trained with tempo augmentation, which its training record keeps.
+    for (const [seed, extra] of [["3", []], ["4", ["--tempo-stretch", "0.2"]]] as const) expect((await moodwire(["train", "emotion", "--corpus", corpus, "--out", join(dir, `single-${seed}`), "--epochs", "1", "--seed", seed, ...extra])).code).toBe(0);
+    for (const [seed, stretch] of [["3", undefined], ["4", 0.2]] as const) {
+      const single = await loadModel<EmotionMetadata>(join(dir, `single-${seed}`));
+      single.model.dispose();
+      expect(single.metadata.training.tempoStretch).toBe(stretch);
+    }
     const joined = await moodwire(["train", "emotion", "--corpus", corpus, "--out", join(dir, "joined"), "--average", `${join(dir, "single-3")},${join(dir, "single-4")}`]);
     expect(joined.code, joined.stderr).toBe(0);
     const e = await moodwire(["eval", "emotion", "--model", join(dir, "joined"), "--corpus", corpus, "--json"]);
@@ -398,6 +404,18 @@ describe("datasets, training and the tracker", () => {
     const one = await moodwire(["train", "emotion", "--corpus", corpus, "--out", join(dir, "mixed"), "--seeds", "1"]);
     expect(one.code).toBe(2);
     expect(one.stderr).toMatch(/--seeds needs two or more different seeds/);
+    for (const [args, message] of [
+      [["--corpus", corpus, "--tempo-stretch=-0.1"], /--tempo-stretch must be from 0 \(off\) to 1 .*got -0.1/],
+      [["--corpus", corpus, "--tempo-stretch", "1.5"], /--tempo-stretch must be from 0 \(off\) to 1 .*got 1.5/],
+      [["--deam", join(dir, "DEAM"), "--tempo-stretch", "0.2"], /--tempo-stretch needs moodwire's corpus/],
+      [["--corpus", corpus, "--tempo-stretch", "0.2", "--average", `${join(dir, "single-3")},${join(dir, "single-4")}`], /--average joins networks already trained/],
+    ] as const) {
+      const refused = await moodwire(["train", "emotion", ...args, "--out", join(dir, "refused")]);
+      expect(refused.code, args.join(" ")).toBe(2);
+      expect(refused.stderr).toMatch(message);
+      expect(refused.stderr.trim().split("\n")).toHaveLength(1);
+      expect(existsSync(join(dir, "refused"))).toBe(false);
+    }
   }, 240_000);
 
   it("the live tracker sees exactly the training windows (same outputs at every 0.5 s) and leaks no tensors", async () => {

@@ -139,6 +139,11 @@ export async function runTrainEmotion(rest: string[]): Promise<number> {
   if (seeds && (seeds.length < 2 || new Set(seeds).size !== seeds.length)) throw new UsageError(`--seeds needs two or more different seeds, got "${values.seeds}"`);
   const averaged = values.average?.split(",").filter((d) => d !== "");
   if (averaged && averaged.length < 2) throw new UsageError(`--average needs two or more model folders, got "${values.average}"`);
+  const tempoStretch = parseNumber("tempo-stretch", values["tempo-stretch"]) ?? 0;
+  if (tempoStretch < 0 || tempoStretch > 1) throw new UsageError(`--tempo-stretch must be from 0 (off) to 1 (half to twice the speed), got ${tempoStretch}`);
+  // Moving the labels with the tempo needs the cues behind them, which only moodwire's corpus has.
+  if (tempoStretch > 0 && values.deam !== undefined) throw new UsageError("--tempo-stretch needs moodwire's corpus (--corpus): DEAM and PMEmo labels carry no tempo cue to move");
+  if (tempoStretch > 0 && averaged) throw new UsageError("--tempo-stretch is for training; --average joins networks already trained (give it to each network's own training)");
   await loadTf();
   const progress = createPhasedProgress();
   const onLoad = (d: number, t: number, what: string) => progress(d, t, `reading ${what}`);
@@ -146,7 +151,7 @@ export async function runTrainEmotion(rest: string[]): Promise<number> {
     dataset, out, corpusSeed,
     epochs: parseNumber("epochs", values.epochs) ?? EMOTION_TRAIN_DEFAULTS.epochs,
     batchSize: EMOTION_TRAIN_DEFAULTS.batchSize, learningRate: EMOTION_TRAIN_DEFAULTS.learningRate,
-    seed, onLoad, evaluate: !seeds, tempoStretch: parseNumber("tempo-stretch", values["tempo-stretch"]) ?? 0,
+    seed, onLoad, evaluate: !seeds, tempoStretch,
     onProgress: (p) => {
       if (p.validationRmse !== undefined) { process.stderr.write(`${seeds ? `seed ${seed} ` : ""}epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)} val RMSE ${p.validationRmse.toFixed(3)}\n`); return; }
       progress((p.epoch - 1) * p.batches + p.batch, p.batches * p.epochs, seeds ? `training seed ${seed}` : "training", `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}`);
