@@ -23,10 +23,16 @@ export interface MusicalCues {
   contour: number;
 }
 
+/** The tempo cue's scale, linear: 110 bpm -> 0, 60 bpm either side -> -1 / +1 (50 .. 170 bpm, clamped). */
+const TEMPO_CENTRE_BPM = 110, TEMPO_SPAN_BPM = 60;
+const tempoCue = (bpm: number) => clamp((bpm - TEMPO_CENTRE_BPM) / TEMPO_SPAN_BPM);
+/** The bpm an unclamped tempo cue stands for. */
+const tempoBpm = (cue: number) => cue * TEMPO_SPAN_BPM + TEMPO_CENTRE_BPM;
+
 /** Cue -> [-1, 1]. */
 export const CUE_SCALES = {
   mode: (c: MusicalCues) => c.mode,
-  tempo: (c: MusicalCues) => clamp((c.tempo - 110) / 60),        // 50 bpm -> -1, 170 bpm -> +1
+  tempo: (c: MusicalCues) => tempoCue(c.tempo),
   register: (c: MusicalCues) => clamp((c.register - 66) / 18),    // C3..C6 around F#4
   dynamics: (c: MusicalCues) => clamp((c.velocity - 75) / 45),    // pp (30) .. ff (120)
   articulation: (c: MusicalCues) => clamp(((1 - c.articulation) / 0.75) * 2 - 1), // legato -1 .. staccato +1
@@ -75,7 +81,7 @@ export function cueAffect(c: MusicalCues): { valence: number; arousal: number } 
 export function retimedLabels(valence: number, arousal: number, cues: ArrayLike<number>, rate: number): { valence: number; arousal: number; cues: number[] } {
   const at = CUE_NAMES.indexOf("tempo"), before = cues[at]!;
   // The scale is linear and clamps at 50 and 170 bpm, so an unclamped cue gives back its bpm.
-  const after = clamp((((before * 60 + 110) * rate) - 110) / 60);
+  const after = tempoCue(tempoBpm(before) * rate);
   const moved = Array.from(cues);
   moved[at] = after;
   return {

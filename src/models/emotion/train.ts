@@ -137,7 +137,7 @@ export function channelStatistics(songs: SongFrames[]): { mean: number[]; std: n
 }
 
 export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet {
-  const labelled = songs.flatMap((s, index) => s.labels.filter((l) => lastFrameAt(l.time, f) >= 0 && lastFrameAt(l.time, f) < s.frames).map((l) => ({ s, l, index })));
+  const labelled = songs.flatMap((s, index) => s.labels.filter((l) => { const last = lastFrameAt(l.time, f); return last >= 0 && last < s.frames; }).map((l) => ({ s, l, index })));
   const size = f.windowFrames * MODEL_CHANNELS, count = labelled.length;
   const x = new Float32Array(count * size), va = new Float32Array(count * 2), quadrant = new Float32Array(count * 4);
   const nCues = CUE_NAMES.length, cues = count > 0 && labelled.every(({ l }) => l.cues) ? new Float32Array(count * nCues) : undefined;
@@ -147,7 +147,7 @@ export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet
   const lasts = Int32Array.from(labelled, ({ l }) => lastFrameAt(l.time, f));
   const scratch = new Float32Array(f.windowFrames * FRAME_CHANNELS);
   labelled.forEach(({ s, l }, i) => {
-    const last = lastFrameAt(l.time, f);
+    const last = lasts[i]!;
     writeWindow(s.data, s.frames, last, f, x, i * size, scratch);
     va[i * 2] = l.valence;
     va[i * 2 + 1] = l.arousal;
