@@ -137,14 +137,15 @@ export function channelStatistics(songs: SongFrames[]): { mean: number[]; std: n
 }
 
 export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet {
-  const labelled = songs.flatMap((s, index) => s.labels.filter((l) => { const last = lastFrameAt(l.time, f); return last >= 0 && last < s.frames; }).map((l) => ({ s, l, index })));
+  // Each label's window ends at its last frame; labels past the audio's end have none.
+  const labelled = songs.flatMap((s, index) => s.labels.map((l) => ({ s, l, index, last: lastFrameAt(l.time, f) })).filter(({ s, last }) => last >= 0 && last < s.frames));
   const size = f.windowFrames * MODEL_CHANNELS, count = labelled.length;
   const x = new Float32Array(count * size), va = new Float32Array(count * 2), quadrant = new Float32Array(count * 4);
   const nCues = CUE_NAMES.length, cues = count > 0 && labelled.every(({ l }) => l.cues) ? new Float32Array(count * nCues) : undefined;
   const sinceChange = cues ? new Float32Array(count) : undefined;
   const descriptors: number[][] = [];
   const song = Int32Array.from(labelled, ({ index }) => index);
-  const lasts = Int32Array.from(labelled, ({ l }) => lastFrameAt(l.time, f));
+  const lasts = Int32Array.from(labelled, ({ last }) => last);
   const scratch = new Float32Array(f.windowFrames * FRAME_CHANNELS);
   labelled.forEach(({ s, l }, i) => {
     const last = lasts[i]!;
