@@ -348,7 +348,8 @@ describe("datasets, training and the tracker", () => {
     expect(e.code, e.stderr).toBe(0);
     expect(e.stdout).toMatch(/model by time since the last section change/);
     expect(e.stdout).toMatch(/labels within 0\.1 of an axis: valence [\d.]+%, arousal [\d.]+%/);
-    expect(e.stdout).toMatch(/quadrant accuracy if the errors were Gaussian: 0\.\d{3} at RMSE/);
+    // 1.000 where every window sits far from the axes (this small corpus, a good model).
+    expect(e.stdout).toMatch(/quadrant accuracy if the errors were Gaussian: [01]\.\d{3} at RMSE/);
     expect(e.stdout).toMatch(/model, smoothed as the tracker sends it \(alpha 0\.5\):\n\s+0\.\d{3}/);
     expect(e.stdout).toMatch(/  smoothed as the tracker sends it:\n(.*after a change.*\n){3}.*inside a section/);
     const json = await moodwire(["eval", "emotion", "--corpus", join(dir, "corpus"), "--json"]);
