@@ -138,7 +138,7 @@ export function channelStatistics(songs: SongFrames[]): { mean: number[]; std: n
 
 export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet {
   // Each label's window ends at its last frame; labels past the audio's end have none.
-  const labelled = songs.flatMap((s, index) => s.labels.map((l) => ({ s, l, index, last: lastFrameAt(l.time, f) })).filter(({ s, last }) => last >= 0 && last < s.frames));
+  const labelled = songs.flatMap((s, index) => s.labels.map((l) => ({ s, l, index, last: lastFrameAt(l.time, f) })).filter(({ last }) => last >= 0 && last < s.frames));
   const size = f.windowFrames * MODEL_CHANNELS, count = labelled.length;
   const x = new Float32Array(count * size), va = new Float32Array(count * 2), quadrant = new Float32Array(count * 4);
   const nCues = CUE_NAMES.length, cues = count > 0 && labelled.every(({ l }) => l.cues) ? new Float32Array(count * nCues) : undefined;
@@ -147,8 +147,7 @@ export function buildWindows(songs: SongFrames[], f: EmotionFrontEnd): WindowSet
   const song = Int32Array.from(labelled, ({ index }) => index);
   const lasts = Int32Array.from(labelled, ({ last }) => last);
   const scratch = new Float32Array(f.windowFrames * FRAME_CHANNELS);
-  labelled.forEach(({ s, l }, i) => {
-    const last = lasts[i]!;
+  labelled.forEach(({ s, l, last }, i) => {
     writeWindow(s.data, s.frames, last, f, x, i * size, scratch);
     va[i * 2] = l.valence;
     va[i * 2 + 1] = l.arousal;
