@@ -1,5 +1,9 @@
 // npm run bench:models [-- --json] [--quick] [--only sed|emotion] [--learn-seeds N (3; --quick 1; 0: timings only)] [--development] [--class NAME] [--average-epochs N] [--runs N]
 // Every timing is taken in three rounds and reported as the median round and the range.
+// Each network is also timed beside a plain-TypeScript forward pass of the same weights
+// (bench/peers/plain-sed.ts, plain-emotion.ts; a test checks they compute the same outputs),
+// the two alternately in one run: this VM's absolute times swing by 2x from day to day, the
+// ratio much less.
 // The SED model on tfjs-wasm, one core: inference latency (batch 1, one 1 s window, as the
 // live detector runs it), training time per epoch (the default corpus' 197 batches of 32,
 // timed on 40 batches), `learn` time for 10 clips, model size; then the thesis' Table 3.1:
@@ -37,8 +41,11 @@ import { loadTf, tf } from "../src/models/tf.ts";
 import { DEFAULT_EMOTION_MODEL } from "../src/cli/emotion.ts";
 import { buildEmotionCorpus } from "../src/models/emotion/corpus.ts";
 import { EmotionTracker } from "../src/models/emotion/tracker.ts";
+import { FoldedEmotionNetwork, foldEmotionModel } from "../src/models/emotion/folded.ts";
 import type { EmotionMetadata } from "../src/models/emotion/train.ts";
-import { formatLatency, spread, timeRounds, type Spread } from "./stats.ts";
+import { PlainEmotionNetwork } from "./peers/plain-emotion.ts";
+import { PlainSedNetwork } from "./peers/plain-sed.ts";
+import { formatLatency, latencyRounds, spread, timeRounds, type Spread } from "./stats.ts";
 
 const { values } = parseArgs({ options: { json: { type: "boolean" }, quick: { type: "boolean" }, only: { type: "string" }, "learn-seeds": { type: "string" }, development: { type: "boolean" }, class: { type: "string" }, "average-epochs": { type: "string" }, runs: { type: "string" } } });
 const log = (s: string) => { if (!values.json) process.stderr.write(s + "\n"); };
@@ -72,6 +79,12 @@ async function benchSed() {
     return performance.now() - t;
   });
   log(`SED inference (batch 1): ${formatLatency(inference)}`);
+  // The same inference beside the plain-TS peer (bench/peers/plain-sed.ts), alternately in this
+  // run: a ratio that compares across days of this VM, where the absolute times swing.
+  const plain = new PlainSedNetwork(model, metadata.architecture!);
+  const [wasm, ts] = timeAlternately(ROUNDS, values.quick ? 40 : 200, 20, () => tf.tidy(() => (model.predict(tf.tensor4d(window, [1, f.patchFrames, f.nMels, 1])) as tf.Tensor).dataSync()), () => plain.run(window));
+  log(`SED network beside its plain-TS peer, one window: tfjs-wasm ${formatLatency(wasm)}; plain TS ${formatLatency(ts)}; tfjs-wasm ${(ts.p50.median / wasm.p50.median).toFixed(1)}x faster at p50, ${(ts.p99.median / wasm.p99.median).toFixed(1)}x at p99; plain TS p99 / p50 ${(ts.p99.median / ts.p50.median).toFixed(2)}`);
+  const againstPlainTs = { tfjsWasm: wasm, plainTs: ts, p50Ratio: ts.p50.median / wasm.p50.median, p99Ratio: ts.p99.median / wasm.p99.median };
 
   // Training speed: 40 batches of 32 random patches through a fresh model.
   const fresh = buildSedModel(f, metadata.classes.length, 1, metadata.architecture);
@@ -175,6 +188,7 @@ async function benchSed() {
 
   const result = {
     inference,
+    againstPlainTs,
     training: { msPerBatch32: perBatch, secondsPerEpoch: (perBatch.median * 197) / 1000 },
     size: { weightsBytes: modelBytes, modelJsonBytes: jsonBytes, rehearsalBytes },
     learn: table,
@@ -203,6 +217,48 @@ async function benchSed() {
     if (table.length > 1) log(`| all rows | mean of ${everyRun.length} runs | ${meanCells(everyRun, "byMargin")} |`);
   }
   return result;
+}
+
+/**
+ * Times a and b alternately, one call each per sample, so both see the same moments of a
+ * busy VM: `rounds` rounds of `perRound` samples after `warmUp`, as timeRounds does.
+ */
+function timeAlternately(rounds: number, perRound: number, warmUp: number, a: () => void, b: () => void) {
+  const taken: [number[], number[]][] = [];
+  for (let round = -1; round < rounds; round++) {
+    const times: [number[], number[]] = [[], []];
+    for (let i = 0; i < (round < 0 ? warmUp : perRound); i++) {
+      for (const [k, run] of [a, b].entries()) {
+        const t = performance.now();
+        run();
+        times[k]!.push(performance.now() - t);
+      }
+    }
+    if (round >= 0) taken.push(times);
+  }
+  return [latencyRounds(taken.map((t) => t[0])), latencyRounds(taken.map((t) => t[1]))] as const;
+}
+
+/**
+ * The emotion network alone, one window, batch 1: the folded tfjs-wasm path the tracker runs
+ * against the same weights in plain TypeScript (bench/peers/plain-emotion.ts), the two timed
+ * alternately in this run. The ratio compares across days, when this VM's absolute times
+ * swing by 2x; the peer is a plain loop whose p99 sits near its p50 on a quiet machine, so its
+ * p99 / p50 also says how quiet the run was.
+ */
+function timeAgainstPlainPeer(model: tf.LayersModel, networks: number) {
+  const rows = [];
+  for (const n of networks > 1 ? [1, networks] : [1]) {
+    const tfjs = new FoldedEmotionNetwork(model, { networks: n });
+    const folded = foldEmotionModel(model, { networks: n }), plain = new PlainEmotionNetwork(folded);
+    const window = Float32Array.from({ length: folded.frames * folded.channels }, (_, i) => 1.5 * Math.sin(i * 0.37) * Math.cos(i / 500));
+    const [wasm, ts] = timeAlternately(ROUNDS, values.quick ? 40 : 200, 20, () => tfjs.run(window), () => plain.run(window));
+    tfjs.dispose();
+    const name = n > 1 ? `${n} networks` : "one network";
+    log(`emotion network alone, ${name}, one window: tfjs-wasm (folded) ${formatLatency(wasm)}; plain TS ${formatLatency(ts)}; tfjs-wasm ${(ts.p50.median / wasm.p50.median).toFixed(1)}x faster at p50, ${(ts.p99.median / wasm.p99.median).toFixed(1)}x at p99; plain TS p99 / p50 ${(ts.p99.median / ts.p50.median).toFixed(2)}`);
+    rows.push({ networks: n, tfjsWasm: wasm, plainTs: ts, p50Ratio: ts.p50.median / wasm.p50.median, p99Ratio: ts.p99.median / wasm.p99.median });
+  }
+  return rows;
 }
 
 // Music emotion: one 0.5 s update (0.5 s of audio at once; and live, the tick alone), corpus rendering speed, size.
@@ -251,6 +307,7 @@ async function benchEmotion() {
     log(`emotion update tick, live, ${name}: ${formatLatency(tick)}, ${updates} updates each`);
     return tick;
   };
+  const peer = timeAgainstPlainPeer(model, networks);
   const all = timeUpdates({}, networks > 1 ? `${networks} networks` : "1 network");
   const first = networks > 1 ? timeUpdates({ networks: 1 }, "first network only") : undefined;
   const spreadTickMs = networks > 1 ? timeLive({ spreadNetworks: true }, `${networks} networks one per block, as the engine runs them (the heaviest block of each update)`) : undefined;
@@ -271,5 +328,5 @@ async function benchEmotion() {
   log(`emotion corpus: ${pieces} pieces of 30 s composed and rendered in ${renderSeconds.toFixed(1)} s (${((pieces * 30) / renderSeconds).toFixed(0)}x real time)`);
   const bytes = statSync(join(DEFAULT_EMOTION_MODEL, "weights.bin")).size;
   log(`emotion model size: weights ${(bytes / 1024).toFixed(0)} KiB (${networks} network${networks > 1 ? "s, averaged" : ""})`);
-  return { networks, ...all, firstNetworkOnly: first, spreadTickMs, corpusRealTime: (pieces * 30) / renderSeconds, weightsBytes: bytes, scores: metadata.evaluation };
+  return { networks, networkAgainstPlainTs: peer, ...all, firstNetworkOnly: first, spreadTickMs, corpusRealTime: (pieces * 30) / renderSeconds, weightsBytes: bytes, scores: metadata.evaluation };
 }

@@ -9,13 +9,76 @@
 // saved model stay the Layers model; a test checks this gives its outputs.
 
 import { ModelInputError } from "../errors.ts";
+import { foldBatchNorm } from "../fold.ts";
 import { tf } from "../tf.ts";
 import { emotionMemberPrefixes } from "./model.ts";
 
-interface FoldedConv { filter: tf.Tensor4D; bias: tf.Tensor1D; pool: number }
-interface Head { name: string; units: number; activation: string }
+/** A dense (or 1x1 conv) layer's weights: kernel inputs x units, row-major. */
+export interface FoldedDense { kernel: Float32Array; bias: Float32Array; inputs: number; units: number }
+/** A conv block with its batch norm folded in: kernel size x inputs x filters, row-major; ReLU, then non-overlapping max-pooling of `pool` steps (1: none). */
+export interface FoldedConv { kernel: Float32Array; bias: Float32Array; size: number; inputs: number; filters: number; pool: number }
+export interface Head { name: string; units: number; activation: string }
+/** One network's weights, folded, in plain arrays: what FoldedEmotionNetwork runs as tfjs ops (and the benchmark's plain-TS peer as loops). */
+export interface FoldedWeights { convs: FoldedConv[]; timeline: FoldedDense; hidden: FoldedDense; head: FoldedDense }
+/** A model's networks folded: each network's weights, the heads (in the model's order) and the input window's shape. */
+export interface FoldedModel { members: FoldedWeights[]; heads: Head[]; frames: number; channels: number }
 
 const CONV_BLOCKS = 3;
+
+/**
+ * Folds a model built by buildEmotionModel (any number of output heads) or by
+ * averageEmotionModels (every network); `networks` keeps only the first N of an average.
+ */
+export function foldEmotionModel(model: tf.LayersModel, options: { networks?: number } = {}): FoldedModel {
+  const { networks } = options;
+  if (networks !== undefined && !(Number.isInteger(networks) && networks >= 1)) throw new ModelInputError(`networks must be a whole number of 1 or more, got ${networks}`);
+  const [, frames, channels] = model.inputs[0]!.shape;
+  const prefixes = emotionMemberPrefixes(model).slice(0, networks);
+  if (prefixes.length === 0) throw new ModelInputError(`this emotion model has no layer "conv1": it was not built by this moodwire's buildEmotionModel; retrain it with npx moodwire train emotion`);
+  const headNames = model.outputLayers.map((l) => l.name);
+  const members = prefixes.map((prefix) => foldNetwork(model, prefix, headNames));
+  const heads = headNames.map((name) => ({ name, units: model.getLayer(prefixes[0] + name).getConfig().units as number, activation: String(model.getLayer(prefixes[0] + name).getConfig().activation) }));
+  for (const h of heads) if (!["tanh", "softmax"].includes(h.activation)) throw new ModelInputError(`output "${h.name}" has activation ${h.activation}, which the live emotion path does not run`);
+  return { members, heads, frames: frames!, channels: channels! };
+}
+
+/** One network of a model (its layers' names start with prefix), folded into plain arrays. */
+function foldNetwork(model: tf.LayersModel, prefix: string, headNames: string[]): FoldedWeights {
+  const layer = (name: string) => {
+    try { return model.getLayer(prefix + name); } catch { throw new ModelInputError(`this emotion model has no layer "${prefix + name}": it was not built by this moodwire's buildEmotionModel; retrain it with npx moodwire train emotion`); }
+  };
+  const config = (name: string) => layer(name).getConfig() as Record<string, unknown>;
+  const values = (t: tf.Tensor) => Float32Array.from(t.dataSync());
+  // tidy disposes the tensors folding makes; what it keeps is plain arrays.
+  let folded: FoldedWeights | undefined;
+  tf.tidy(() => {
+    const convs: FoldedConv[] = [];
+    for (let i = 1; i <= CONV_BLOCKS; i++) {
+      const conv = config(`conv${i}`);
+      if (conv.padding !== "same" || conv.useBias || String(conv.strides) !== "1" || String(conv.dilationRate) !== "1") throw new ModelInputError(`conv${i} of this emotion model is not the "same"-padded, stride-1, bias-free conv that moodwire builds`);
+      const [kernel] = layer(`conv${i}`).getWeights() as [tf.Tensor3D];
+      // The last conv block has no pooling layer.
+      const poolConfig = model.layers.some((l) => l.name === `${prefix}pool${i}`) ? config(`pool${i}`) : undefined;
+      if (poolConfig && (poolConfig.padding !== "valid" || String(poolConfig.strides) !== String(poolConfig.poolSize))) throw new ModelInputError(`pool${i} of this emotion model is not the non-overlapping max-pooling that moodwire builds`);
+      const pool = poolConfig ? (poolConfig.poolSize as number[] | number) : 1;
+      const [size, inputs, filters] = kernel!.shape;
+      convs.push({ ...foldBatchNorm(kernel!, layer(`bn${i}`)), size, inputs, filters, pool: Array.isArray(pool) ? pool[0]! : pool });
+    }
+    const dense = (kernel: tf.Tensor, bias: tf.Tensor): FoldedDense => ({ kernel: values(kernel), bias: values(bias), inputs: kernel.shape[0]!, units: kernel.shape[1]! });
+    const [timelineKernel, timelineBias] = layer("timeline_features").getWeights() as [tf.Tensor3D, tf.Tensor1D];
+    const [hiddenKernel, hiddenBias] = layer("hidden").getWeights() as [tf.Tensor2D, tf.Tensor1D];
+    const outputs = headNames.map((name) => layer(name).getWeights());
+    folded = {
+      convs,
+      // The timeline is a 1x1 conv: a matmul per step.
+      timeline: dense(timelineKernel.squeeze([0]), timelineBias),
+      hidden: dense(hiddenKernel, hiddenBias),
+      // The output heads share one matmul, their kernels side by side.
+      head: dense(tf.concat(outputs.map((w) => w[0]!), 1), tf.concat(outputs.map((w) => w[1]!), 0)),
+    };
+  });
+  return folded!;
+}
 
 export class FoldedEmotionNetwork {
   private readonly members: FoldedMember[];
@@ -30,22 +93,11 @@ export class FoldedEmotionNetwork {
    * more than the model has runs them all.
    */
   constructor(model: tf.LayersModel, options: { networks?: number } = {}) {
-    const { networks } = options;
-    if (networks !== undefined && !(Number.isInteger(networks) && networks >= 1)) throw new ModelInputError(`networks must be a whole number of 1 or more, got ${networks}`);
-    const [, frames, channels] = model.inputs[0]!.shape;
-    this.frames = frames!;
-    this.channels = channels!;
-    const prefixes = emotionMemberPrefixes(model).slice(0, networks);
-    if (prefixes.length === 0) throw new ModelInputError(`this emotion model has no layer "conv1": it was not built by this moodwire's buildEmotionModel; retrain it with npx moodwire train emotion`);
-    const headNames = model.outputLayers.map((l) => l.name);
-    this.members = [];
-    try {
-      for (const prefix of prefixes) this.members.push(new FoldedMember(model, prefix, headNames));
-    } catch (error) {
-      for (const m of this.members) m.dispose();
-      throw error;
-    }
-    this.heads = this.members[0]!.heads;
+    const folded = foldEmotionModel(model, options);
+    this.frames = folded.frames;
+    this.channels = folded.channels;
+    this.heads = folded.heads;
+    this.members = folded.members.map((weights) => new FoldedMember(weights));
   }
 
   /** How many networks run (an averaged model's, or the first N of them). */
@@ -74,12 +126,7 @@ export class FoldedEmotionNetwork {
    * tracker runs them one per audio block, so no block carries all of them.
    */
   addNetwork(k: number, window: Float32Array, outputs: number[][]): void {
-    const logits = this.members[k]!.logits(window, this.frames, this.channels);
-    let at = 0;
-    this.heads.forEach((h, i) => {
-      const values = activate(h.activation, Array.from(logits.subarray(at, (at += h.units))));
-      for (let j = 0; j < h.units; j++) outputs[i]![j]! += values[j]! / this.members.length;
-    });
+    addActivatedHeads(this.heads, this.members[k]!.logits(window, this.frames, this.channels), 1 / this.members.length, outputs);
   }
 
   dispose(): void {
@@ -87,48 +134,20 @@ export class FoldedEmotionNetwork {
   }
 }
 
-/** One network of a model (its layers' names start with prefix), folded. */
+/** One network's folded weights as tensors, run as a dozen fused tfjs ops. */
 class FoldedMember {
-  private readonly convs: FoldedConv[] = [];
+  private readonly convs: { filter: tf.Tensor4D; bias: tf.Tensor1D; pool: number }[];
   private readonly timeline: { kernel: tf.Tensor2D; bias: tf.Tensor1D };
   private readonly hidden: { kernel: tf.Tensor2D; bias: tf.Tensor1D };
   private readonly head: { kernel: tf.Tensor2D; bias: tf.Tensor1D };
-  readonly heads: Head[];
 
-  constructor(model: tf.LayersModel, prefix: string, headNames: string[]) {
-    const layer = (name: string) => {
-      try { return model.getLayer(prefix + name); } catch { throw new ModelInputError(`this emotion model has no layer "${prefix + name}": it was not built by this moodwire's buildEmotionModel; retrain it with npx moodwire train emotion`); }
-    };
-    const config = (name: string) => layer(name).getConfig() as Record<string, unknown>;
-    tf.tidy(() => {
-      for (let i = 1; i <= CONV_BLOCKS; i++) {
-        const conv = config(`conv${i}`);
-        if (conv.padding !== "same" || conv.useBias || String(conv.strides) !== "1" || String(conv.dilationRate) !== "1") throw new ModelInputError(`conv${i} of this emotion model is not the "same"-padded, stride-1, bias-free conv that moodwire builds`);
-        const [kernel] = layer(`conv${i}`).getWeights() as [tf.Tensor3D];
-        const [gamma, beta, mean, variance] = layer(`bn${i}`).getWeights() as tf.Tensor1D[];
-        const scale = tf.div(gamma!, tf.sqrt(tf.add(variance!, config(`bn${i}`).epsilon as number)));
-        // The last conv block has no pooling layer.
-        const poolConfig = model.layers.some((l) => l.name === `${prefix}pool${i}`) ? config(`pool${i}`) : undefined;
-        if (poolConfig && (poolConfig.padding !== "valid" || String(poolConfig.strides) !== String(poolConfig.poolSize))) throw new ModelInputError(`pool${i} of this emotion model is not the non-overlapping max-pooling that moodwire builds`);
-        const pool = poolConfig ? (poolConfig.poolSize as number[] | number) : 1;
-        this.convs.push({
-          filter: tf.keep(tf.mul(kernel, scale).expandDims(0) as tf.Tensor4D), // [1, k, in, out]: a conv2d over a 1-high image
-          bias: tf.keep(tf.sub(beta!, tf.mul(mean!, scale))),
-          pool: Array.isArray(pool) ? pool[0]! : pool,
-        });
-      }
-    });
-    const [timelineKernel, timelineBias] = layer("timeline_features").getWeights() as [tf.Tensor3D, tf.Tensor1D];
-    this.timeline = { kernel: tf.tidy(() => tf.keep(timelineKernel.squeeze([0]) as tf.Tensor2D)), bias: timelineBias.clone() };
-    const [hiddenKernel, hiddenBias] = layer("hidden").getWeights() as [tf.Tensor2D, tf.Tensor1D];
-    this.hidden = { kernel: hiddenKernel.clone(), bias: hiddenBias.clone() };
-    const outputs = headNames.map((name) => layer(name));
-    this.heads = outputs.map((l, i) => ({ name: headNames[i]!, units: l.getConfig().units as number, activation: String(l.getConfig().activation) }));
-    for (const h of this.heads) if (!["tanh", "softmax"].includes(h.activation)) throw new ModelInputError(`output "${h.name}" has activation ${h.activation}, which the live emotion path does not run`);
-    this.head = tf.tidy(() => ({
-      kernel: tf.keep(tf.concat(outputs.map((l) => l.getWeights()[0]!), 1) as tf.Tensor2D),
-      bias: tf.keep(tf.concat(outputs.map((l) => l.getWeights()[1]!), 0) as tf.Tensor1D),
-    }));
+  constructor(w: FoldedWeights) {
+    // [1, size, in, out]: a conv2d over a 1-high image.
+    this.convs = w.convs.map((c) => ({ filter: tf.tensor4d(c.kernel, [1, c.size, c.inputs, c.filters]), bias: tf.tensor1d(c.bias), pool: c.pool }));
+    const dense = (d: FoldedDense) => ({ kernel: tf.tensor2d(d.kernel, [d.inputs, d.units]), bias: tf.tensor1d(d.bias) });
+    this.timeline = dense(w.timeline);
+    this.hidden = dense(w.hidden);
+    this.head = dense(w.head);
   }
 
   /** Every head's logits for one window, concatenated in the heads' order. */
@@ -151,6 +170,19 @@ class FoldedMember {
   dispose(): void {
     tf.dispose([...this.convs.flatMap((c) => [c.filter, c.bias]), this.timeline.kernel, this.timeline.bias, this.hidden.kernel, this.hidden.bias, this.head.kernel, this.head.bias]);
   }
+}
+
+/**
+ * Adds `share` of each head's activated logits (concatenated in the heads' order) to outputs:
+ * how a network's logits join the average, for the tfjs path and the benchmark's plain-TS peer.
+ */
+export function addActivatedHeads(heads: Head[], logits: ArrayLike<number>, share: number, outputs: number[][]): void {
+  let at = 0;
+  heads.forEach((h, i) => {
+    const values = activate(h.activation, Array.from({ length: h.units }, (_, j) => logits[at + j]!));
+    at += h.units;
+    for (let j = 0; j < h.units; j++) outputs[i]![j]! += values[j]! * share;
+  });
 }
 
 /** The heads buildEmotionModel builds: tanh (valence/arousal, cues) or softmax (quadrant). */
