@@ -11,6 +11,7 @@ import { CORPUS_SED_HELP, EVAL_SED_HELP, LEARN_HELP, TRAIN_SED_HELP, runCorpusSe
 import { CORPUS_EMOTION_HELP, EVAL_EMOTION_HELP, TRAIN_EMOTION_HELP, runCorpusEmotion, runEvalEmotion, runTrainEmotion } from "./emotion.ts";
 import { byKind } from "./kinds.ts";
 import { CONFIG_HELP, LISTEN_HELP, runConfig, runListen } from "./listen.ts";
+import { RECORD_HELP, runRecord } from "./record.ts";
 
 const corpus = byKind("corpus", { sed: { help: CORPUS_SED_HELP, run: runCorpusSed }, emotion: { help: CORPUS_EMOTION_HELP, run: runCorpusEmotion } });
 const train = byKind("train", { sed: { help: TRAIN_SED_HELP, run: runTrainSed }, emotion: { help: TRAIN_EMOTION_HELP, run: runTrainEmotion } });
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, Command> = {
   corpus: { summary: "build a training corpus (corpus sed | corpus emotion)", ...corpus },
   train: { summary: "train a model on a corpus (train sed | train emotion)", ...train },
   eval: { summary: "score a model on a test split (eval sed | eval emotion)", ...evaluate },
+  record: { summary: "record a new sound, one clip each time it is played (for learn)", help: RECORD_HELP, run: runRecord },
   learn: { summary: "teach the sound event detector a new sound from a few clips", help: LEARN_HELP, run: runLearn },
   "oracle-plot": { summary: "draw an oracle's IR curve and repeated patterns (SVG or PNG)", help: ORACLE_PLOT_HELP, run: runOraclePlot },
 };
