@@ -79,12 +79,19 @@ export async function runRecord(argv: string[]): Promise<number> {
   // In a terminal, a level meter on the last line; a log line first clears it.
   const tty = process.stderr.isTTY === true;
   const log = (line: string) => process.stderr.write(`${tty ? "\r\x1b[K" : ""}${line}\n`);
-  let next = nextClipNumber(dir), recorded = 0;
+  let next = nextClipNumber(dir), recorded = 0, writeError: string | undefined;
   let source: AudioSource | undefined;
   const onClip = (clip: RecordedClip) => {
     if (recorded >= count) return;
     const file = join(dir, `clip-${String(next++).padStart(2, "0")}.wav`);
-    writeFileSync(file, encodeWav(clip.samples, sampleRate));
+    try {
+      writeFileSync(file, encodeWav(clip.samples, sampleRate));
+    } catch (error) {
+      // A full disk or a folder taken away: say so and stop, keeping the clips written.
+      writeError = `cannot write ${file}: ${(error as Error).message}`;
+      void source?.stop();
+      return;
+    }
     recorded++;
     log(`clip ${recorded} of ${count}: at ${clip.start.toFixed(2)} s, ${(clip.samples.length / sampleRate).toFixed(2)} s long, loudest ${clip.peakDb.toFixed(0)} dBFS (room ${clip.roomDb.toFixed(0)})${clip.cut ? `, cut at ${maxSeconds} s` : ""} -> ${file}`);
     if (recorded === count) void source?.stop();
@@ -115,6 +122,10 @@ export async function runRecord(argv: string[]): Promise<number> {
     process.off("SIGTERM", stop);
   }
   if (recorder.badSamples > 0) log(`${recorder.badSamples} input samples were not numbers (NaN or infinite) and were taken as silence`);
+  if (writeError) {
+    log(`recorded ${recorded} of ${count} clips, then: ${writeError}`);
+    return 1;
+  }
   if (recorded < count) {
     log(`recorded ${recorded} of ${count} clips: ${timedOut ? `time ran out (--seconds ${seconds})` : `the input ${source.status.state === "ended" ? "ended" : "stopped"} first`}${recorded > 0 ? " (they are kept)" : ""}${source.status.errors > 0 ? `; ${source.status.detail}` : ""}`);
     return 1;
