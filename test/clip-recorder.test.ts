@@ -166,6 +166,18 @@ describe("moodwire record", () => {
     expect(live.stderr).toMatch(/recorded 0 of 2 clips: time ran out/);
   });
 
+  it("opens the input as the engine's configuration says (its sample rate)", async () => {
+    const config = join(dir, "moodwire.config.json"), out = join(dir, "at-48k");
+    writeFileSync(config, JSON.stringify({ input: { sampleRate: 48000 } }));
+    const r = await moodwire(["record", "--config", config, "--input", wav, "--offline", "--count", "1", "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await readAudioFile(join(out, "clip-01.wav"))).sampleRate).toBe(48000);
+    writeFileSync(config, JSON.stringify({ input: { sampleRate: "fast" } }));
+    const bad = await moodwire(["record", "--config", config, "--input", wav, "--offline", "--out", out]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/sampleRate/);
+  });
+
   it("refuses what cannot work with one line", async () => {
     for (const [args, message] of [
       [["record"], /needs --out DIR/],

@@ -76,7 +76,8 @@ function flagsToPatch(values: Record<string, string | boolean | string[] | undef
   return patch as ConfigPatch;
 }
 
-function configOrUsage(path: string | undefined, flags: ConfigPatch): EngineConfig {
+/** The configuration (the file at path, or ./moodwire.config.json if there is one, and the flags), or a one-line UsageError. */
+export function configOrUsage(path: string | undefined, flags: ConfigPatch): EngineConfig {
   try {
     return loadConfig(path, flags);
   } catch (err) {

@@ -7,9 +7,10 @@ import { parseArgs } from "node:util";
 import { CLIP_RECORDER_DEFAULTS, ClipRecorder, type RecordedClip } from "../audio/clip-recorder.ts";
 import { readAudioFile } from "../audio/decode.ts";
 import { encodeWav } from "../audio/wav.ts";
-import { defaultConfig } from "../engine/config.ts";
+import { DEFAULT_CONFIG_FILE } from "../engine/config.ts";
 import { LiveDevice, OfflineFiles, RealtimeFiles, type AudioSource } from "../engine/sources.ts";
 import { UsageError, parseNumber } from "./args.ts";
+import { configOrUsage } from "./listen.ts";
 
 export const RECORD_DEFAULTS = { count: 10 };
 
@@ -18,13 +19,17 @@ export const RECORD_HELP = `Usage: moodwire record --out DIR [--count N] [option
 Records a new sound for "moodwire learn", one clip each time it is played. Play it N times,
 a second or more apart: each time the input rises well above the room, a clip is cut from
 0.1 s before the sound to 0.1 s after it has died away (${CLIP_RECORDER_DEFAULTS.maxSeconds} s at most) and written as
-DIR/clip-NN.wav. Clips already in DIR are kept; new ones are numbered after them. Then:
+DIR/clip-NN.wav at the engine's sample rate. Clips already in DIR are kept; new ones are
+numbered after them. Then:
   npx moodwire learn --label NAME --examples DIR --out models/sed-NAME
 
 Options:
   --out DIR           where the clips go (required; made if missing)
   --count N           clips to record, then stop (default ${RECORD_DEFAULTS.count})
-  --device NAME       live input device (part of its name); default: the first input
+  --device NAME       live input device (part of its name); default: the configuration's,
+                      or the first input
+  --config FILE       the engine's configuration, for its input device and sample rate
+                      (default ./${DEFAULT_CONFIG_FILE} if it exists)
   --input FILE        cut the clips from a file instead, played in real time
   --offline           with --input: read the file as fast as possible
   --threshold-db X    how far above the room's level a sound must rise (default ${CLIP_RECORDER_DEFAULTS.thresholdDb});
@@ -46,7 +51,7 @@ export async function runRecord(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      out: { type: "string" }, count: { type: "string" }, device: { type: "string" }, input: { type: "string" }, offline: { type: "boolean" },
+      out: { type: "string" }, config: { type: "string" }, count: { type: "string" }, device: { type: "string" }, input: { type: "string" }, offline: { type: "boolean" },
       "threshold-db": { type: "string" }, "max-seconds": { type: "string" }, seconds: { type: "string" }, help: { type: "boolean", short: "h" },
     },
   });
@@ -75,7 +80,8 @@ export async function runRecord(argv: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`cannot make ${dir}: ${(error as Error).message}`);
   }
-  const { sampleRate, retryMs } = defaultConfig().input;
+  // The input as the engine would open it: the configuration's device and sample rate.
+  const { sampleRate, retryMs, device } = configOrUsage(values.config, {}).input;
   // In a terminal, a level meter on the last line; a log line first clears it.
   const tty = process.stderr.isTTY === true;
   const log = (line: string) => process.stderr.write(`${tty ? "\r\x1b[K" : ""}${line}\n`);
@@ -100,7 +106,7 @@ export async function runRecord(argv: string[]): Promise<number> {
   const options = { sampleRate, retryMs, log };
   source = values.input
     ? values.offline ? new OfflineFiles([values.input], false, recorder, options) : new RealtimeFiles([values.input], false, recorder, options)
-    : new LiveDevice(values.device ?? null, recorder, options);
+    : new LiveDevice(values.device ?? device, recorder, options);
   log(`recording ${count} clip${count > 1 ? "s" : ""} into ${dir}: play the sound, a second or more apart (a sound is ${thresholdDb} dB above the room); Ctrl-C stops`);
   let timedOut = false;
   const stop = () => { void source!.stop(); };
