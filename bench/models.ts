@@ -45,7 +45,7 @@ import { FoldedEmotionNetwork, foldEmotionModel } from "../src/models/emotion/fo
 import type { EmotionMetadata } from "../src/models/emotion/train.ts";
 import { PlainEmotionNetwork } from "./peers/plain-emotion.ts";
 import { PlainSedNetwork } from "./peers/plain-sed.ts";
-import { formatLatency, latencyRounds, spread, timeRounds, type Spread } from "./stats.ts";
+import { formatLatency, spread, timeAlternately, timeRounds, type Spread } from "./stats.ts";
 
 const { values } = parseArgs({ options: { json: { type: "boolean" }, quick: { type: "boolean" }, only: { type: "string" }, "learn-seeds": { type: "string" }, development: { type: "boolean" }, class: { type: "string" }, "average-epochs": { type: "string" }, runs: { type: "string" } } });
 const log = (s: string) => { if (!values.json) process.stderr.write(s + "\n"); };
@@ -217,26 +217,6 @@ async function benchSed() {
     if (table.length > 1) log(`| all rows | mean of ${everyRun.length} runs | ${meanCells(everyRun, "byMargin")} |`);
   }
   return result;
-}
-
-/**
- * Times a and b alternately, one call each per sample, so both see the same moments of a
- * busy VM: `rounds` rounds of `perRound` samples after `warmUp`, as timeRounds does.
- */
-function timeAlternately(rounds: number, perRound: number, warmUp: number, a: () => void, b: () => void) {
-  const taken: [number[], number[]][] = [];
-  for (let round = -1; round < rounds; round++) {
-    const times: [number[], number[]] = [[], []];
-    for (let i = 0; i < (round < 0 ? warmUp : perRound); i++) {
-      for (const [k, run] of [a, b].entries()) {
-        const t = performance.now();
-        run();
-        times[k]!.push(performance.now() - t);
-      }
-    }
-    if (round >= 0) taken.push(times);
-  }
-  return [latencyRounds(taken.map((t) => t[0])), latencyRounds(taken.map((t) => t[1]))] as const;
 }
 
 /**

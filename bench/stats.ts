@@ -39,6 +39,26 @@ export function timeRounds(rounds: number, perRound: number, warmUp: number, sam
   return latencyRounds(taken);
 }
 
+/**
+ * Times a and b alternately, one call each per sample, so both see the same moments of a
+ * busy VM: `rounds` rounds of `perRound` samples after `warmUp`, as timeRounds does.
+ */
+export function timeAlternately(rounds: number, perRound: number, warmUp: number, a: () => void, b: () => void) {
+  const taken: [number[], number[]][] = [];
+  for (let round = -1; round < rounds; round++) {
+    const times: [number[], number[]] = [[], []];
+    for (let i = 0; i < (round < 0 ? warmUp : perRound); i++) {
+      for (const [k, run] of [a, b].entries()) {
+        const t = performance.now();
+        run();
+        times[k]!.push(performance.now() - t);
+      }
+    }
+    if (round >= 0) taken.push(times);
+  }
+  return [latencyRounds(taken.map((t) => t[0])), latencyRounds(taken.map((t) => t[1]))] as const;
+}
+
 /** p50 and p99 of each round of latencies, summarised over the rounds. */
 export function latencyRounds(rounds: number[][]): { p50: Spread; p99: Spread; rounds: number } {
   return { p50: spread(rounds.map((r) => percentile(r, 0.5))), p99: spread(rounds.map((r) => percentile(r, 0.99))), rounds: rounds.length };
